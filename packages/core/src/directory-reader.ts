@@ -1,0 +1,149 @@
+/**
+ * The directory reader port: what core needs to know from Microsoft Entra ID. Implemented by the Graph
+ * adapter (`@rotation-exclusion/graph-adapter`) and by the in-memory fake (`@rotation-exclusion/testing`).
+ *
+ * Infrastructure trouble (throttling, a missing permission, a bad page) is reported as data
+ * (`complete: false` with a `failure`), never thrown, so that positive evidence read before the trouble
+ * is kept. Methods reject only when the call's `AbortSignal` aborts (with the signal's reason).
+ */
+
+/** Options every directory call takes. */
+export interface ReadOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Why a directory read did not complete. */
+export type DirectoryFailureKind =
+  /** 429 (or 503/504) that outlasted the retries. */
+  | "throttled"
+  /** 403: the app lacks a permission (or the object is hidden from it). */
+  | "permission-missing"
+  /** 404: the object does not exist (or is not visible). */
+  | "not-found"
+  /** The directory does not support the query (for example a cloud where a property is not yet GA). */
+  | "unsupported"
+  /** A 2xx whose body is not what Graph documents (malformed JSON, missing fields, wrong types). */
+  | "bad-response"
+  /** Network error, 5xx, 401 after a token refresh, or a per-call deadline. */
+  | "unavailable";
+
+/** A directory failure in core's words, with enough detail for a report. Never holds a token. */
+export interface DirectoryFailure {
+  readonly kind: DirectoryFailureKind;
+  /** What failed, on which object, in plain words. */
+  readonly message: string;
+  readonly status?: number | undefined;
+  /** Graph's `error.code`, when there was one. */
+  readonly code?: string | undefined;
+  /** Graph's `request-id` response header, for support cases. */
+  readonly requestId?: string | undefined;
+}
+
+/** A user as the directory names it. */
+export interface DirectoryUser {
+  readonly id: string;
+  readonly userPrincipalName: string | null;
+  readonly displayName: string | null;
+}
+
+/**
+ * Whether the protected-set query (users whose `isManagementRestricted` is true) could be used:
+ * `available`, `unsupported` (the directory answered 400 naming the property) or `forbidden` (403).
+ * When it is not available, unit enumeration is the only signal.
+ */
+export type PrimarySignal = "available" | "unsupported" | "forbidden";
+
+/** The result of reading the protected set. */
+export interface ProtectedUsersRead {
+  readonly primarySignal: PrimarySignal;
+  /** Every user read with `isManagementRestricted: true`, from every page that was read. */
+  readonly users: readonly DirectoryUser[];
+  /** True only when every page was read without error (always false when the signal is unavailable). */
+  readonly complete: boolean;
+  readonly failure?: DirectoryFailure | undefined;
+}
+
+/** The direct members of one restricted unit, by object type. */
+export interface UnitMembers {
+  readonly userIds: readonly string[];
+  readonly groupIds: readonly string[];
+  readonly deviceIds: readonly string[];
+  /** Members of any other or unknown `@odata.type`. Never treated as users. */
+  readonly otherIds: readonly string[];
+  /** True when every page of members was read without error. */
+  readonly complete: boolean;
+  readonly failure?: DirectoryFailure | undefined;
+}
+
+/** A restricted management administrative unit (`isMemberManagementRestricted: true`). */
+export interface RestrictedUnit {
+  readonly id: string;
+  readonly displayName: string | null;
+  /** `dynamic` membership follows a rule, which can drop an account without anyone noticing. */
+  readonly membershipType: "assigned" | "dynamic";
+  /** `hiddenMembership` units list members only to apps with Member.Read.Hidden. */
+  readonly visibility: "public" | "hiddenMembership";
+  readonly members: UnitMembers;
+}
+
+/** The result of enumerating restricted units and their members. */
+export interface RestrictedUnitsRead {
+  /** Only units with `isMemberManagementRestricted: true`. */
+  readonly units: readonly RestrictedUnit[];
+  /** True when every page of the unit list was read (member reads are judged per unit). */
+  readonly complete: boolean;
+  readonly failure?: DirectoryFailure | undefined;
+}
+
+/** How the caller names an account: an Entra object id, a UPN, or both. */
+export type AccountRef =
+  | { readonly id: string; readonly userPrincipalName?: string | undefined }
+  | { readonly id?: undefined; readonly userPrincipalName: string };
+
+/** The answer of a per-user check. */
+export type UserCheck =
+  | {
+      readonly outcome: "found";
+      readonly user: DirectoryUser;
+      /**
+       * `true`/`false` from the user's `isManagementRestricted` (Graph's `null` reads as `false`), or
+       * `unavailable` when the directory cannot report the property (fallback mode).
+       */
+      readonly isManagementRestricted: boolean | "unavailable";
+    }
+  | { readonly outcome: "failed"; readonly failure: DirectoryFailure };
+
+/** Request statistics of one directory reader. */
+export interface DirectoryStats {
+  readonly requests: number;
+  readonly retries: number;
+  readonly throttled: number;
+  readonly byEndpoint: Readonly<
+    Record<string, { readonly requests: number; readonly retries: number; readonly throttled: number }>
+  >;
+}
+
+/**
+ * A rotation failure in neutral terms (core knows no Graph types): the HTTP status, Graph's error code
+ * and message of a failed password change.
+ */
+export interface RotationFailure {
+  readonly status?: number | undefined;
+  readonly code?: string | undefined;
+  readonly message?: string | undefined;
+  readonly requestId?: string | undefined;
+}
+
+/** The directory reader port. */
+export interface DirectoryReader {
+  /** Users whose `isManagementRestricted` is true, following every page. */
+  readProtectedUsers(options?: ReadOptions): Promise<ProtectedUsersRead>;
+  /** Restricted units (filtered on `isMemberManagementRestricted === true`) with their direct members. */
+  readRestrictedUnits(options?: ReadOptions): Promise<RestrictedUnitsRead>;
+  /** One fresh check per account, in the order given. UPN-only refs are resolved to object ids. */
+  checkUsers(refs: readonly AccountRef[], options?: ReadOptions): Promise<readonly UserCheck[]>;
+  /** Normalizes an error thrown by the host's rotation call (for example an SDK error) into core's terms. */
+  classifyFailure?(error: unknown): RotationFailure | undefined;
+  /** Request statistics so far. */
+  stats?(): DirectoryStats;
+}

@@ -1,0 +1,104 @@
+/**
+ * The data model of a test tenant: plain, mutable data that the in-memory directory reads and the fake
+ * Graph server serves, so that both describe the same tenant. Values follow Microsoft Graph's spelling
+ * (`membershipType: "Dynamic"`, `visibility: "HiddenMembership"`) so the fake server can emit them as is.
+ *
+ * Mutate it between cycles (move a user into a restricted unit, delete a unit) to simulate a changing
+ * directory; readers see the change on their next read.
+ */
+
+/** A user (`microsoft.graph.user`). */
+export interface TenantUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+}
+
+/** A group (`microsoft.graph.group`); `isAssignableToRole` marks role-assignable groups. */
+export interface TenantGroup {
+  id: string;
+  displayName: string;
+  isAssignableToRole: boolean;
+  /** Direct members: user, group or device ids. */
+  memberIds: string[];
+}
+
+/** A device (`microsoft.graph.device`). */
+export interface TenantDevice {
+  id: string;
+  displayName: string;
+}
+
+/** A service principal (`microsoft.graph.servicePrincipal`). */
+export interface TenantServicePrincipal {
+  id: string;
+  appId: string;
+  displayName: string;
+}
+
+/** An administrative unit (`microsoft.graph.administrativeUnit`). */
+export interface TenantUnit {
+  id: string;
+  displayName: string;
+  /** True for a restricted management administrative unit (RMAU). */
+  isMemberManagementRestricted: boolean;
+  /** Graph's values; `null` behaves like `Assigned`. */
+  membershipType: "Assigned" | "Dynamic" | null;
+  /** Graph's values; `null` behaves like `Public`. */
+  visibility: "Public" | "HiddenMembership" | null;
+  /** Direct members: user, group or device ids. */
+  memberIds: string[];
+}
+
+/** A directory role definition (`unifiedRoleDefinition`); built-in roles use their template id as id. */
+export interface TenantRoleDefinition {
+  id: string;
+  displayName: string;
+  isBuiltIn: boolean;
+}
+
+/** An active (`unifiedRoleAssignment`) or PIM-eligible (`unifiedRoleEligibilityScheduleInstance`) assignment. */
+export interface TenantRoleAssignment {
+  id: string;
+  kind: "active" | "eligible";
+  roleDefinitionId: string;
+  /** A user, a role-assignable group or a service principal. */
+  principalId: string;
+  /** `/` for the whole tenant, `/administrativeUnits/{id}` for a unit-scoped assignment. */
+  directoryScopeId: string;
+}
+
+/** A whole test tenant. */
+export interface TenantModel {
+  tenantId: string;
+  users: Map<string, TenantUser>;
+  groups: Map<string, TenantGroup>;
+  devices: Map<string, TenantDevice>;
+  servicePrincipals: Map<string, TenantServicePrincipal>;
+  units: Map<string, TenantUnit>;
+  roleDefinitions: Map<string, TenantRoleDefinition>;
+  roleAssignments: TenantRoleAssignment[];
+}
+
+/**
+ * Entra's `isManagementRestricted` for a user: true when the user is a direct member of any restricted
+ * management administrative unit. Membership is never transitive (a group in the unit does not count).
+ */
+export function isManagementRestricted(tenant: TenantModel, userId: string): boolean {
+  for (const unit of tenant.units.values()) {
+    if (unit.isMemberManagementRestricted && unit.memberIds.includes(userId)) return true;
+  }
+  return false;
+}
+
+/** The kind of directory object an id names in the tenant, or `undefined` when none. */
+export function objectKind(
+  tenant: TenantModel,
+  id: string,
+): "user" | "group" | "device" | "servicePrincipal" | undefined {
+  if (tenant.users.has(id)) return "user";
+  if (tenant.groups.has(id)) return "group";
+  if (tenant.devices.has(id)) return "device";
+  if (tenant.servicePrincipals.has(id)) return "servicePrincipal";
+  return undefined;
+}
