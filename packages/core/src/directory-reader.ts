@@ -113,6 +113,49 @@ export type UserCheck =
     }
   | { readonly outcome: "failed"; readonly failure: DirectoryFailure };
 
+/** How a user came to hold a directory role: directly, or through a role-assignable group. */
+export interface RoleUserHolder {
+  readonly user: DirectoryUser;
+  /** `active` (roleAssignments) or `eligible` (PIM roleEligibilityScheduleInstances). */
+  readonly kind: "active" | "eligible";
+  /** The role-assignable group the user holds the role through, or `null` for a direct assignment. */
+  readonly via: { readonly groupId: string; readonly groupDisplayName: string | null } | null;
+  /** `/` for tenant-wide assignments, `/administrativeUnits/{id}` for unit-scoped ones. */
+  readonly directoryScopeId: string;
+  readonly assignmentId: string;
+}
+
+/** A role holder that is not imported as an account (a service principal, or a principal of unknown type). */
+export interface RoleOtherHolder {
+  readonly principalId: string;
+  readonly principalType: "servicePrincipal" | "other";
+  readonly displayName: string | null;
+  readonly kind: "active" | "eligible";
+  readonly directoryScopeId: string;
+  readonly assignmentId: string;
+}
+
+/** One step of a role read that failed. */
+export interface RoleReadFailure {
+  readonly step: "role-definition" | "active-assignments" | "eligible-assignments" | "group-members";
+  /** For `group-members`: the role-assignable group whose members could not be read. */
+  readonly groupId?: string | undefined;
+  readonly groupDisplayName?: string | null | undefined;
+  readonly failure: DirectoryFailure;
+}
+
+/** The holders of one directory role, role-assignable groups expanded to their direct user members. */
+export interface RoleHoldersRead {
+  /** The role asked for, or `null` when no role definition matched (not a failure: a finding). */
+  readonly role: { readonly id: string; readonly displayName: string | null } | null;
+  /** One entry per (user, assignment path); the same user may appear through several paths. */
+  readonly users: readonly RoleUserHolder[];
+  readonly others: readonly RoleOtherHolder[];
+  /** True when the role definition, both assignment lists and every group's members were read. */
+  readonly complete: boolean;
+  readonly failures: readonly RoleReadFailure[];
+}
+
 /** Request statistics of one directory reader. */
 export interface DirectoryStats {
   readonly requests: number;
@@ -142,6 +185,11 @@ export interface DirectoryReader {
   readRestrictedUnits(options?: ReadOptions): Promise<RestrictedUnitsRead>;
   /** One fresh check per account, in the order given. UPN-only refs are resolved to object ids. */
   checkUsers(refs: readonly AccountRef[], options?: ReadOptions): Promise<readonly UserCheck[]>;
+  /**
+   * Holders of a directory role, named by display name or role template id (a GUID): active and
+   * PIM-eligible assignments, role-assignable groups expanded to their user members.
+   */
+  readRoleHolders?(role: string, options?: ReadOptions): Promise<RoleHoldersRead>;
   /** Normalizes an error thrown by the host's rotation call (for example an SDK error) into core's terms. */
   classifyFailure?(error: unknown): RotationFailure | undefined;
   /** Request statistics so far. */
