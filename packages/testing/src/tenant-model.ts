@@ -12,6 +12,11 @@ export interface TenantUser {
   id: string;
   userPrincipalName: string;
   displayName: string;
+  /**
+   * What the directory reports as `isManagementRestricted`, when it differs from unit membership: `null`
+   * (Graph's unset value, read as false) or a lagging flag (eventual consistency). Absent: computed.
+   */
+  isManagementRestricted?: boolean | null;
 }
 
 /** A group (`microsoft.graph.group`); `isAssignableToRole` marks role-assignable groups. */
@@ -85,6 +90,9 @@ export interface TenantModel {
  * management administrative unit. Membership is never transitive (a group in the unit does not count).
  */
 export function isManagementRestricted(tenant: TenantModel, userId: string): boolean {
+  // An explicit value on the user stands for what Entra reports, lag included.
+  const reported = tenant.users.get(userId)?.isManagementRestricted;
+  if (reported !== undefined) return reported === true;
   for (const unit of tenant.units.values()) {
     if (unit.isMemberManagementRestricted && unit.memberIds.includes(userId)) return true;
   }
@@ -101,4 +109,15 @@ export function objectKind(
   if (tenant.devices.has(id)) return "device";
   if (tenant.servicePrincipals.has(id)) return "servicePrincipal";
   return undefined;
+}
+
+/**
+ * The `isManagementRestricted` value Graph would return for a user: the user's explicit value when set
+ * (`null` included), else `true` for a direct member of a restricted unit and `null` otherwise (Graph
+ * documents `null` as the default, behaving as false).
+ */
+export function reportedManagementRestricted(tenant: TenantModel, userId: string): boolean | null {
+  const reported = tenant.users.get(userId)?.isManagementRestricted;
+  if (reported !== undefined) return reported;
+  return isManagementRestricted(tenant, userId) ? true : null;
 }
