@@ -1,0 +1,315 @@
+/**
+ * A {@link DirectoryReader} over a live {@link TenantModel}: reads see mutations made between calls,
+ * listings are paged (so a fault on page k keeps pages 1..k-1, as with Graph's `@odata.nextLink`),
+ * permissions and faults are data, and every page or lookup counts as one request in `stats()`.
+ */
+import type {
+  AccountRef,
+  DirectoryReader,
+  DirectoryStats,
+  DirectoryUser,
+  ProtectedUsersRead,
+  ReadOptions,
+  RestrictedUnit,
+  RestrictedUnitsRead,
+  RotationFailure,
+  UnitMembers,
+  UserCheck,
+} from "@rotation-exclusion/core";
+import { classifyRotationFailure } from "./classify-rotation-failure.js";
+import { createFaultPlan, failureForFault, type InMemoryFault } from "./in-memory-faults.js";
+import { type RoleHoldersRead, readRoleHoldersInMemory } from "./in-memory-role-holders.js";
+import type { TenantModel, TenantUnit, TenantUser } from "./tenant-model.js";
+import { objectKind } from "./tenant-model.js";
+import { createTestingError } from "./testing-error.js";
+
+/** Options of {@link createInMemoryDirectory}. */
+export interface InMemoryDirectoryOptions {
+  /** Items per page of every listing (protected users, units, unit members). */
+  readonly pageSize?: number;
+  /** App permission simulation; everything is granted by default. */
+  readonly permissions?: {
+    /** Member.Read.Hidden. Without it, hidden-membership units answer per `hiddenUnitBehavior`. */
+    readonly memberReadHidden?: boolean;
+    /** `forbidden`: the member listing answers 403. `empty`: it answers an empty list. */
+    readonly hiddenUnitBehavior?: "forbidden" | "empty";
+  };
+  /** Faults to inject (more can be added with `injectFault`). */
+  readonly faults?: readonly InMemoryFault[];
+  /** Simulated latency of every request; 0 still yields to the event loop so aborts are observed. */
+  readonly latencyMs?: number;
+}
+
+/** The in-memory reader: every optional port method implemented, plus fault and statistics controls. */
+export interface InMemoryDirectory extends DirectoryReader {
+  readRoleHolders(role: string, options?: ReadOptions): Promise<RoleHoldersRead>;
+  classifyFailure(error: unknown): RotationFailure | undefined;
+  stats(): DirectoryStats;
+  /** Adds a fault from now on (for example between two cycles). */
+  injectFault(fault: InMemoryFault): void;
+  /** Removes every fault. */
+  clearFaults(): void;
+  /** Sets every counter back to zero. */
+  resetStats(): void;
+}
+
+const DEFAULT_OPTIONS = {
+  pageSize: 100,
+  permissions: { memberReadHidden: true, hiddenUnitBehavior: "forbidden" },
+  faults: [],
+  latencyMs: 0,
+} satisfies Required<InMemoryDirectoryOptions>;
+
+/** Endpoint names in `stats().byEndpoint`, spelled like the Graph requests they stand for. */
+const ENDPOINT = {
+  protectedUsers: "users",
+  units: "directory/administrativeUnits",
+  unitMembers: "directory/administrativeUnits/members",
+  user: "users/{id}",
+} as const;
+
+type EndpointCounters = { requests: number; retries: number; throttled: number };
+
+const toDirectoryUser = (user: TenantUser): DirectoryUser => ({
+  id: user.id,
+  userPrincipalName: user.userPrincipalName,
+  displayName: user.displayName,
+});
+
+/**
+ * Creates an in-memory directory reader over `tenant`.
+ *
+ * @example
+ * const { tenant, ids } = emergencyAccessTenant();
+ * const directory = createInMemoryDirectory(tenant, {
+ *   pageSize: 2,
+ *   faults: [{ operation: "protected-users", kind: "throttled", page: 2, times: 1 }],
+ * });
+ * const read = await directory.readProtectedUsers(); // page 1 kept, complete: false
+ */
+export function createInMemoryDirectory(
+  tenant: TenantModel,
+  options: InMemoryDirectoryOptions = {},
+): InMemoryDirectory {
+  const pageSize = options.pageSize ?? DEFAULT_OPTIONS.pageSize;
+  const latencyMs = options.latencyMs ?? DEFAULT_OPTIONS.latencyMs;
+  const permissions = { ...DEFAULT_OPTIONS.permissions, ...options.permissions };
+  if (!Number.isInteger(pageSize) || pageSize < 1) {
+    throw createTestingError("invalid-argument", `pageSize must be a whole number >= 1 (got ${pageSize}).`);
+  }
+  if (!(latencyMs >= 0)) {
+    throw createTestingError("invalid-argument", `latencyMs must be >= 0 (got ${latencyMs}).`);
+  }
+  const faults = createFaultPlan(options.faults ?? DEFAULT_OPTIONS.faults);
+  let counters = new Map<string, EndpointCounters>();
+
+  async function request(endpoint: string, signal: AbortSignal | undefined): Promise<void> {
+    signal?.throwIfAborted();
+    await pause(latencyMs, signal);
+    signal?.throwIfAborted();
+    const counter = counters.get(endpoint) ?? { requests: 0, retries: 0, throttled: 0 };
+    counter.requests += 1;
+    counters.set(endpoint, counter);
+  }
+
+  /** Spends a matching fault; a throttled answer also counts as throttled in the statistics. */
+  function takeFault(endpoint: string, matches: (fault: InMemoryFault) => boolean) {
+    const kind = faults.take(matches);
+    const counter = counters.get(endpoint);
+    if (kind === "throttled" && counter) counter.throttled += 1;
+    return kind;
+  }
+
+  /** Computed once per read: per-user unit scans would make large tenants quadratic. */
+  function restrictedMemberIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const unit of tenant.units.values()) {
+      if (unit.isMemberManagementRestricted) for (const id of unit.memberIds) ids.add(id);
+    }
+    return ids;
+  }
+
+  const restrictedFlag = (user: TenantUser, members: Set<string>): boolean =>
+    user.isManagementRestricted !== undefined ? user.isManagementRestricted === true : members.has(user.id);
+
+  async function readUnitMembers(unit: TenantUnit, signal: AbortSignal | undefined): Promise<UnitMembers> {
+    const members = {
+      userIds: [] as string[],
+      groupIds: [] as string[],
+      deviceIds: [] as string[],
+      otherIds: [] as string[],
+    };
+    // Graph lists only objects that exist; a dangling id in the model is not a member.
+    const listed = unit.memberIds.filter((id) => objectKind(tenant, id) !== undefined);
+    const hidden = unit.visibility === "HiddenMembership" && !permissions.memberReadHidden;
+    for (let page = 1; ; page++) {
+      await request(ENDPOINT.unitMembers, signal);
+      const kind = takeFault(
+        ENDPOINT.unitMembers,
+        (fault) =>
+          fault.operation === "unit-members" && fault.unitId === unit.id && (fault.page ?? 1) === page,
+      );
+      const what = `Members of unit "${unit.displayName}" (${unit.id}), page ${page}`;
+      if (kind) return { ...members, complete: false, failure: failureForFault(kind, what) };
+      if (hidden && permissions.hiddenUnitBehavior === "forbidden") {
+        return {
+          ...members,
+          complete: false,
+          failure: failureForFault("forbidden", `${what} (hidden membership)`),
+        };
+      }
+      if (hidden) return { ...members, complete: true };
+      for (const id of listed.slice((page - 1) * pageSize, page * pageSize)) {
+        const memberKind = objectKind(tenant, id);
+        if (memberKind === "user") members.userIds.push(id);
+        else if (memberKind === "group") members.groupIds.push(id);
+        else if (memberKind === "device") members.deviceIds.push(id);
+        else members.otherIds.push(id);
+      }
+      if (page * pageSize >= listed.length) return { ...members, complete: true };
+    }
+  }
+
+  const directory: InMemoryDirectory = {
+    async readProtectedUsers(readOptions: ReadOptions = {}): Promise<ProtectedUsersRead> {
+      const { signal } = readOptions;
+      const members = restrictedMemberIds();
+      const all = [...tenant.users.values()].filter((user) => restrictedFlag(user, members));
+      const users: DirectoryUser[] = [];
+      for (let page = 1; ; page++) {
+        await request(ENDPOINT.protectedUsers, signal);
+        const kind = takeFault(
+          ENDPOINT.protectedUsers,
+          (fault) => fault.operation === "protected-users" && (fault.page ?? 1) === page,
+        );
+        if (kind) {
+          const failure = failureForFault(
+            kind,
+            `Protected users (isManagementRestricted eq true), page ${page}`,
+          );
+          // Only a first-page 400/403 says the query itself is unusable; later trouble is a partial read.
+          if (page === 1 && (kind === "unsupported" || kind === "forbidden")) {
+            return { primarySignal: kind, users: [], complete: false, failure };
+          }
+          return { primarySignal: "available", users, complete: false, failure };
+        }
+        users.push(...all.slice((page - 1) * pageSize, page * pageSize).map(toDirectoryUser));
+        if (page * pageSize >= all.length) return { primarySignal: "available", users, complete: true };
+      }
+    },
+
+    async readRestrictedUnits(readOptions: ReadOptions = {}): Promise<RestrictedUnitsRead> {
+      const { signal } = readOptions;
+      const all = [...tenant.units.values()].filter((unit) => unit.isMemberManagementRestricted === true);
+      const units: RestrictedUnit[] = [];
+      for (let page = 1; ; page++) {
+        await request(ENDPOINT.units, signal);
+        const kind = takeFault(
+          ENDPOINT.units,
+          (fault) => fault.operation === "restricted-units" && (fault.page ?? 1) === page,
+        );
+        if (kind) {
+          return { units, complete: false, failure: failureForFault(kind, `Restricted units, page ${page}`) };
+        }
+        for (const unit of all.slice((page - 1) * pageSize, page * pageSize)) {
+          units.push({
+            id: unit.id,
+            displayName: unit.displayName,
+            membershipType: unit.membershipType?.toLowerCase() === "dynamic" ? "dynamic" : "assigned",
+            visibility: unit.visibility?.toLowerCase() === "hiddenmembership" ? "hiddenMembership" : "public",
+            members: await readUnitMembers(unit, signal),
+          });
+        }
+        if (page * pageSize >= all.length) return { units, complete: true };
+      }
+    },
+
+    async checkUsers(
+      refs: readonly AccountRef[],
+      readOptions: ReadOptions = {},
+    ): Promise<readonly UserCheck[]> {
+      const { signal } = readOptions;
+      signal?.throwIfAborted();
+      // Without the property (the cloud answered 400 to the protected-users query) no flag can be read.
+      const flagUnavailable = faults.has(
+        (fault) => fault.operation === "protected-users" && fault.kind === "unsupported",
+      );
+      const byId = new Map([...tenant.users.values()].map((user) => [user.id.toLowerCase(), user]));
+      const byUpn = new Map(
+        [...tenant.users.values()].map((user) => [user.userPrincipalName.toLowerCase(), user]),
+      );
+      const members = restrictedMemberIds();
+      const checks: UserCheck[] = [];
+      for (const ref of refs) {
+        await request(ENDPOINT.user, signal);
+        // Literal map lookups: a hostile UPN such as `' or 1 eq 1` can only miss, never widen a query.
+        const user =
+          ref.id !== undefined
+            ? byId.get(ref.id.toLowerCase())
+            : byUpn.get(ref.userPrincipalName.toLowerCase());
+        const named = [ref.id, ref.userPrincipalName, user?.id].filter((value) => value !== undefined);
+        const kind = takeFault(
+          ENDPOINT.user,
+          (fault) =>
+            fault.operation === "user-check" &&
+            named.some((name) => name.toLowerCase() === fault.userId.toLowerCase()),
+        );
+        const what = `User ${ref.id ?? ref.userPrincipalName}`;
+        if (kind) checks.push({ outcome: "failed", failure: failureForFault(kind, what) });
+        else if (!user) checks.push({ outcome: "failed", failure: failureForFault("not-found", what) });
+        else {
+          checks.push({
+            outcome: "found",
+            user: toDirectoryUser(user),
+            isManagementRestricted: flagUnavailable ? "unavailable" : restrictedFlag(user, members),
+          });
+        }
+      }
+      return checks;
+    },
+
+    readRoleHolders: (role, readOptions = {}) =>
+      readRoleHoldersInMemory(tenant, role, {
+        request: (endpoint) => request(endpoint, readOptions.signal),
+        takeFault,
+      }),
+
+    classifyFailure: classifyRotationFailure,
+
+    stats(): DirectoryStats {
+      const byEndpoint: Record<string, EndpointCounters> = {};
+      let requests = 0;
+      let throttled = 0;
+      for (const [endpoint, counter] of counters) {
+        byEndpoint[endpoint] = { ...counter };
+        requests += counter.requests;
+        throttled += counter.throttled;
+      }
+      return { requests, retries: 0, throttled, byEndpoint };
+    },
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    resetStats() {
+      counters = new Map();
+    },
+  };
+  return directory;
+}
+
+/** Waits `ms` (a macrotask even at 0, so a caller's abort right after the call is seen); rejects on abort. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      clearImmediate(immediate);
+      reject(signal?.reason);
+    };
+    const done = () => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    };
+    const timer = ms > 0 ? setTimeout(done, ms) : undefined;
+    const immediate = ms > 0 ? undefined : setImmediate(done);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
