@@ -1,3 +1,4 @@
+export type { AccountInput } from "./account-input.js";
 export {
   type AccountStore,
   type AccountWrite,
@@ -23,7 +24,34 @@ export type {
   UnitMembers,
   UserCheck,
 } from "./directory-reader.js";
+export type {
+  AccountOutcome,
+  ConflictOutcome,
+  ErrorOutcome,
+  ExclusionReport,
+  ExclusionTimings,
+  ReleasedEvent,
+  SnapshotSummary,
+} from "./exclusion-report.js";
+export { FINDING_CODES, type Finding, type FindingCode } from "./finding.js";
 export { type Logger, silentLogger } from "./logger.js";
+export { describesRestrictedManagementDenial } from "./restricted-management-denial.js";
+export {
+  createRotationExclusionError,
+  isRotationExclusionError,
+  ROTATION_EXCLUSION_ERROR_CODES,
+  type RotationExclusionError,
+  type RotationExclusionErrorCode,
+  type RotationExclusionErrorOptions,
+} from "./rotation-exclusion-error.js";
+export {
+  type CheckOptions,
+  createRotationGuard,
+  type ExcludeFromAutoRotationOptions,
+  type RotationGuard,
+  type RotationGuardOptions,
+} from "./rotation-guard.js";
+export type { IncompleteCause, SnapshotFailure, SnapshotUnit, TenantSnapshot } from "./tenant-snapshot.js";
 export {
   type Evidence,
   type NotProtectedVerdict,

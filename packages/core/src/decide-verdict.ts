@@ -1,0 +1,183 @@
+/**
+ * The verdict rules, as one pure function of the snapshot, the account, a remembered rotation denial
+ * and an optional fresh per-user check. Membership is never transitive: only *user* members of a
+ * restricted unit count; a group in the unit protects nobody.
+ */
+import type { RotationFailure, UserCheck } from "./directory-reader.js";
+import type { TenantSnapshot } from "./tenant-snapshot.js";
+import { unknownReasonFor } from "./tenant-snapshot.js";
+import type { Evidence, UnknownReasonCode, Verdict } from "./verdict.js";
+
+/** A write denial by a restricted unit, remembered by the guard until a complete snapshot supersedes it. */
+export interface RecordedDenial {
+  readonly observedAtMs: number;
+  readonly failure: RotationFailure;
+}
+
+/** Everything one verdict depends on. */
+export interface VerdictInput {
+  readonly snapshot: TenantSnapshot;
+  readonly account: { readonly id?: string | undefined; readonly userPrincipalName?: string | undefined };
+  /** A remembered denial for this account, if any. */
+  readonly denial?: RecordedDenial | undefined;
+  /** When the reads of the last complete snapshot started (ms), if there ever was one. */
+  readonly lastCompleteAtMs?: number | undefined;
+  /** A fresh per-user check of this account (UPN resolution, or the second look of `checkProtection`). */
+  readonly check?: UserCheck | undefined;
+  /** When the check was made (ms); defaults to the protected set's read time. */
+  readonly checkedAtMs?: number | undefined;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Decides one account's verdict (rules 1 to 5 of the design, UPN resolution and the per-user check). */
+export function decideVerdict(input: VerdictInput): Verdict {
+  const { snapshot, check } = input;
+  let id = input.account.id?.toLowerCase();
+  let userPrincipalName = input.account.userPrincipalName;
+  const checkedAt =
+    input.checkedAtMs === undefined ? snapshot.protectedSetObservedAt : iso(input.checkedAtMs);
+  let checkFailure: { reasonCode: UnknownReasonCode; reason: string } | undefined;
+  let flagReadFalse = false;
+
+  if (check?.outcome === "found") {
+    id = check.user.id.toLowerCase();
+    userPrincipalName ??= check.user.userPrincipalName ?? undefined;
+    flagReadFalse = check.isManagementRestricted === false;
+  } else if (check?.outcome === "failed") {
+    const f = check.failure;
+    checkFailure = {
+      reasonCode: f.kind === "not-found" ? "not-found" : unknownReasonFor(f.kind),
+      reason: `The per-user check failed (${f.kind}${f.status === undefined ? "" : ` ${f.status}`}): ${f.message}`,
+    };
+    if (id === undefined && userPrincipalName !== undefined) {
+      // The check could not resolve the UPN, but the protected set names users by UPN too: positive
+      // evidence found there still protects the account.
+      const wanted = userPrincipalName.toLowerCase();
+      for (const [protectedId, user] of snapshot.protectedUsers) {
+        if (user.userPrincipalName?.toLowerCase() === wanted) id = protectedId;
+      }
+    }
+  }
+
+  const base = { accountId: id ?? null, userPrincipalName: userPrincipalName ?? null };
+  if (id === undefined) {
+    return {
+      ...base,
+      status: "unknown",
+      reasonCode: checkFailure?.reasonCode ?? "not-found",
+      reason: checkFailure?.reason ?? "The account's object id could not be resolved",
+      evidence: [],
+      unitIds: [],
+      observedAt: checkedAt,
+    };
+  }
+
+  const unitEvidence = (onlyReadable: boolean): Evidence[] =>
+    snapshot.units
+      .filter((unit) => (!onlyReadable || unit.readable) && unit.members.userIds.includes(id))
+      .map((unit) => ({
+        kind: "unit-member",
+        unitId: unit.id,
+        unitDisplayName: unit.displayName,
+        observedAt: snapshot.unitEvidenceObservedAt,
+      }));
+  const unitIdsOf = (evidence: readonly Evidence[]) =>
+    evidence.flatMap((e) => (e.kind === "unit-member" ? [e.unitId] : []));
+
+  // Rule 1 (and a fresh per-user flag): Entra itself says the user is management-restricted.
+  if (
+    snapshot.protectedUsers.has(id) ||
+    (check?.outcome === "found" && check.isManagementRestricted === true)
+  ) {
+    const fromCheck = !snapshot.protectedUsers.has(id);
+    const units = unitEvidence(true);
+    const observedAt = fromCheck ? checkedAt : snapshot.protectedSetObservedAt;
+    return {
+      ...base,
+      status: "protected",
+      reasonCode: "restricted-flag",
+      reason:
+        "Entra reports isManagementRestricted: true (the user is in a restricted management administrative unit)",
+      evidence: [{ kind: "restricted-flag", observedAt }, ...units],
+      unitIds: unitIdsOf(units),
+      observedAt,
+    };
+  }
+
+  // Rule 2: listed as a user member of a restricted unit; a partial page still is positive evidence.
+  const membership = unitEvidence(false);
+  if (membership.length > 0) {
+    return {
+      ...base,
+      status: "protected",
+      reasonCode: "unit-member",
+      reason: `The user is a direct member of restricted management administrative unit ${unitIdsOf(membership).join(", ")}`,
+      evidence: membership,
+      unitIds: unitIdsOf(membership),
+      observedAt: snapshot.unitEvidenceObservedAt,
+    };
+  }
+
+  // Rule 3: a write was denied by a unit after the last complete snapshot; newer than anything that
+  // could contradict it. Same millisecond counts as newer: when in doubt, do not rotate.
+  const { denial, lastCompleteAtMs } = input;
+  if (denial !== undefined && (lastCompleteAtMs === undefined || denial.observedAtMs >= lastCompleteAtMs)) {
+    const observedAt = iso(denial.observedAtMs);
+    return {
+      ...base,
+      status: "protected",
+      reasonCode: "rotation-denied-by-unit",
+      reason:
+        "A password change was denied because the user is in a restricted management administrative unit",
+      evidence: [
+        {
+          kind: "rotation-denied",
+          message: denial.failure.message ?? "",
+          status: denial.failure.status ?? null,
+          code: denial.failure.code ?? null,
+          requestId: denial.failure.requestId ?? null,
+          observedAt,
+        },
+      ],
+      unitIds: [],
+      observedAt,
+    };
+  }
+
+  // Rule 4: only a complete read (or a fresh read of this user's own flag) may say "not protected".
+  if (snapshot.complete || flagReadFalse) {
+    const viaCheck = !snapshot.complete;
+    return {
+      ...base,
+      status: "not-protected",
+      reasonCode: "not-restricted",
+      reason: viaCheck
+        ? "A fresh read of the user shows isManagementRestricted: false"
+        : snapshot.primarySignal === "available"
+          ? "A complete read of restricted users does not include this user"
+          : "A complete read of every restricted unit does not list this user",
+      evidence: [],
+      unitIds: [],
+      observedAt: viaCheck
+        ? checkedAt
+        : snapshot.primarySignal === "available"
+          ? snapshot.protectedSetObservedAt
+          : snapshot.unitEvidenceObservedAt,
+    };
+  }
+
+  // Rule 5: we cannot tell; say why.
+  const cause = checkFailure ?? snapshot.incompleteCause;
+  const unitIds =
+    snapshot.incompleteCause?.unitId === undefined || checkFailure ? [] : [snapshot.incompleteCause.unitId];
+  return {
+    ...base,
+    status: "unknown",
+    reasonCode: cause?.reasonCode ?? "snapshot-incomplete",
+    reason: cause?.reason ?? "The tenant snapshot is incomplete",
+    evidence: [],
+    unitIds,
+    observedAt: checkFailure ? checkedAt : snapshot.protectedSetObservedAt,
+  };
+}
