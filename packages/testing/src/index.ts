@@ -1,6 +1,56 @@
+// In-memory kit: tenant builder, fixtures, in-memory directory and account store, contract suite.
+export { classifyRotationFailure } from "./classify-rotation-failure.js";
+export { describeDirectoryContract } from "./contract/directory-contract.js";
+export type {
+  ContractFault,
+  ContractFaultKind,
+  DirectoryHarness,
+  DirectoryHarnessOptions,
+  DirectoryUnderTest,
+} from "./contract/directory-harness.js";
+export { deterministicGuid } from "./deterministic-guid.js";
+export {
+  type EmergencyAccessTenantIds,
+  type EmergencyAccessTenantOptions,
+  emergencyAccessTenant,
+  type LargeTenantIds,
+  type LargeTenantOptions,
+  largeTenant,
+  type TenantFixture,
+} from "./fixtures.js";
+export {
+  type AccountStoreFailure,
+  type AccountWriteLogEntry,
+  createInMemoryAccountStore,
+  type InitialManagedAccount,
+  type InjectedConflict,
+  type InMemoryAccountStore,
+  type InMemoryAccountStoreOptions,
+  managedAccountsFor,
+  type OperatorChange,
+} from "./in-memory-account-store.js";
+export {
+  createInMemoryDirectory,
+  type InMemoryDirectory,
+  type InMemoryDirectoryOptions,
+} from "./in-memory-directory.js";
+export type { InMemoryFault, RoleReadFault } from "./in-memory-faults.js";
+export type { RoleHoldersRead } from "./in-memory-role-holders.js";
+export {
+  BUILT_IN_ROLES,
+  type BuiltInRoleName,
+  type RoleAssignmentOptions,
+  type TenantBuilder,
+  type TenantBuilderOptions,
+  type TenantGroupOptions,
+  type TenantUnitOptions,
+  type TenantUserOptions,
+  tenantBuilder,
+} from "./tenant-builder.js";
 export {
   isManagementRestricted,
   objectKind,
+  reportedManagementRestricted,
   type TenantDevice,
   type TenantGroup,
   type TenantModel,
@@ -10,3 +60,11 @@ export {
   type TenantUnit,
   type TenantUser,
 } from "./tenant-model.js";
+export {
+  createTestingError,
+  isTestingError,
+  TESTING_ERROR_CODES,
+  type TestingError,
+  type TestingErrorCode,
+  type TestingErrorOptions,
+} from "./testing-error.js";
