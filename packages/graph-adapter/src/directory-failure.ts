@@ -1,0 +1,45 @@
+/**
+ * Maps the adapter's errors to core's `DirectoryFailure`: the kind core reasons about, plus the status,
+ * Graph code and request id a report needs. Never a token.
+ */
+import type { DirectoryFailure, DirectoryFailureKind } from "@rotation-exclusion/core";
+import type { GraphDirectoryError, GraphDirectoryErrorCode } from "./graph-directory-error.js";
+
+const KIND: Record<GraphDirectoryErrorCode, DirectoryFailureKind> = {
+  throttled: "throttled",
+  forbidden: "permission-missing",
+  "restricted-management-denied": "permission-missing",
+  "not-found": "not-found",
+  "bad-response": "bad-response",
+  // A 400 we did not expect: the directory refused the query; core must not draw conclusions from it.
+  "bad-request": "unavailable",
+  unauthorized: "unavailable",
+  network: "unavailable",
+  "deadline-exceeded": "unavailable",
+  "server-error": "unavailable",
+  aborted: "unavailable",
+  "invalid-options": "unavailable",
+};
+
+/** The failure for an error; `kind` overrides the default mapping (for example `unsupported`). */
+export function toDirectoryFailure(
+  error: GraphDirectoryError,
+  kind?: DirectoryFailureKind,
+): DirectoryFailure {
+  return {
+    kind: kind ?? KIND[error.code],
+    message: error.message,
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.graphCode !== undefined ? { code: error.graphCode } : {}),
+    ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+  };
+}
+
+/** True for Graph's 400 that names `isManagementRestricted`: the cloud does not have the property. */
+export function namesMissingRestrictedProperty(error: GraphDirectoryError): boolean {
+  return (
+    error.status === 400 &&
+    typeof error.graphMessage === "string" &&
+    error.graphMessage.toLowerCase().includes("ismanagementrestricted")
+  );
+}

@@ -1,0 +1,201 @@
+/**
+ * Options of the Graph directory, their defaults, and their validation. A bad value is named in a
+ * GraphDirectoryError("invalid-options"); secrets are never echoed (credentials embedded in a URL are
+ * rejected without repeating them).
+ */
+import type { TokenCredential } from "@azure/identity";
+import pino, { type Logger } from "pino";
+import { Agent, fetch as undiciFetch } from "undici";
+import { GRAPH_CLOUDS, type GraphCloud, isGraphCloud } from "./graph-clouds.js";
+import { createGraphDirectoryError } from "./graph-directory-error.js";
+import type { FetchFunction } from "./graph-transport.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
+
+/** Page sizes (`$top`) per listing. */
+export interface GraphPageSizes {
+  /** `GET /users?$filter=isManagementRestricted eq true`. Default 999 (Graph's maximum for users). */
+  readonly users: number;
+  /** `GET /directory/administrativeUnits`. Default 100. */
+  readonly units: number;
+  /** `GET /directory/administrativeUnits/{id}/members`. Default 999. */
+  readonly members: number;
+}
+
+/** Options of `createGraphDirectory`. */
+export interface GraphDirectoryOptions {
+  /** The Entra tenant (GUID or verified domain) this directory reads. */
+  readonly tenantId: string;
+  /** App-only credential; see `createGraphCredential` for one that matches the cloud. */
+  readonly credential: TokenCredential;
+  /** Default `global`. Decides the Graph root and, always, the token scope. */
+  readonly cloud?: GraphCloud;
+  /**
+   * Graph root without `/v1.0` (`https://graph.microsoft.com`): https only, no user info, no path.
+   * Overrides the cloud's root (for a proxy or a test server); the token scope still comes from `cloud`.
+   */
+  readonly baseUrl?: string;
+  /** The fetch to send requests with. Default: undici's fetch with `ca` when given, else the global fetch. */
+  readonly fetch?: FetchFunction;
+  /** Extra trusted CA certificates (PEM) for TLS to the Graph root. Ignored when `fetch` is given. */
+  readonly ca?: string | Buffer;
+  /** A pino logger; default silent. The adapter logs through a child with `tenantId` and redaction. */
+  readonly logger?: Logger;
+  /** Retry policy per logical request; each field defaults to `DEFAULT_RETRY_POLICY`. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** `$top` for every listing, or per listing. */
+  readonly pageSize?: number | Partial<GraphPageSizes>;
+  /** Restricted units whose members are read at the same time. Default 4. */
+  readonly memberReadConcurrency?: number;
+}
+
+/** Everything the directory runs with, validated. */
+export interface ResolvedGraphDirectoryOptions {
+  readonly tenantId: string;
+  readonly credential: TokenCredential;
+  readonly cloud: GraphCloud;
+  /** Graph root origin (`https://graph.microsoft.com`). */
+  readonly root: string;
+  readonly scope: string;
+  readonly fetch: FetchFunction;
+  readonly logger: Logger;
+  readonly retry: RetryPolicy;
+  readonly pageSizes: GraphPageSizes;
+  readonly memberReadConcurrency: number;
+}
+
+const DEFAULTS = {
+  cloud: "global",
+  pageSizes: { users: 999, units: 100, members: 999 },
+  memberReadConcurrency: 4,
+} as const satisfies {
+  cloud: GraphCloud;
+  pageSizes: Required<GraphPageSizes>;
+  memberReadConcurrency: number;
+};
+
+// Headers and fields that may carry a token or secret, censored in every log line the adapter writes.
+const REDACT_PATHS = [
+  "authorization",
+  "Authorization",
+  "*.authorization",
+  "*.Authorization",
+  "headers.authorization",
+  "headers.Authorization",
+  "token",
+  "*.token",
+  "accessToken",
+  "*.accessToken",
+  "clientSecret",
+  "*.clientSecret",
+  "password",
+  "*.password",
+];
+
+function invalid(message: string): never {
+  throw createGraphDirectoryError("invalid-options", `Invalid Graph directory options: ${message}`);
+}
+
+function positiveInteger(name: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
+    invalid(`${name} must be an integer from 1 to ${max} (got ${String(value)})`);
+  }
+  return value;
+}
+
+function nonNegative(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    invalid(`${name} must be a non-negative number (got ${String(value)})`);
+  }
+  return value;
+}
+
+function resolveRoot(baseUrl: string | undefined, cloud: GraphCloud): string {
+  if (baseUrl === undefined) return GRAPH_CLOUDS[cloud].graphRoot;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return invalid("baseUrl is not an absolute URL");
+  }
+  // Never echo user info: it may be a secret.
+  if (url.username !== "" || url.password !== "") invalid("baseUrl must not contain credentials (user info)");
+  if (url.protocol !== "https:") invalid(`baseUrl must use https:// (got ${url.protocol}//${url.host})`);
+  if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
+    invalid(
+      `baseUrl must be a Graph root without path or query, like https://graph.microsoft.com (got ${url.origin}${url.pathname})`,
+    );
+  }
+  return url.origin;
+}
+
+function resolveFetch(options: GraphDirectoryOptions): FetchFunction {
+  if (options.fetch !== undefined) {
+    if (typeof options.fetch !== "function") invalid("fetch must be a function");
+    return options.fetch;
+  }
+  if (options.ca !== undefined) {
+    if (typeof options.ca !== "string" && !Buffer.isBuffer(options.ca))
+      invalid("ca must be a PEM string or Buffer");
+    const dispatcher = new Agent({ connect: { ca: options.ca } });
+    // undici's fetch and the global fetch differ only in type details; the call shape is the same.
+    return ((input: string, init?: RequestInit) =>
+      undiciFetch(input, { ...(init as object), dispatcher } as Parameters<
+        typeof undiciFetch
+      >[1])) as unknown as FetchFunction;
+  }
+  return globalThis.fetch;
+}
+
+function resolvePageSizes(pageSize: GraphDirectoryOptions["pageSize"]): GraphPageSizes {
+  if (pageSize === undefined) return DEFAULTS.pageSizes;
+  if (typeof pageSize === "number") {
+    const size = positiveInteger("pageSize", pageSize, 999);
+    return { users: size, units: size, members: size };
+  }
+  const merged = { ...DEFAULTS.pageSizes, ...pageSize };
+  return {
+    users: positiveInteger("pageSize.users", merged.users, 999),
+    units: positiveInteger("pageSize.units", merged.units, 999),
+    members: positiveInteger("pageSize.members", merged.members, 999),
+  };
+}
+
+/** Validates options and fills in defaults; throws a GraphDirectoryError("invalid-options") naming the bad value. */
+export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): ResolvedGraphDirectoryOptions {
+  if (typeof options !== "object" || options === null) invalid("options must be an object");
+  const { tenantId, credential } = options;
+  if (typeof tenantId !== "string" || !/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(tenantId)) {
+    invalid("tenantId must be a tenant GUID or domain name");
+  }
+  if (typeof credential !== "object" || credential === null || typeof credential.getToken !== "function") {
+    invalid("credential must be a TokenCredential (an object with getToken)");
+  }
+  const cloud = options.cloud ?? DEFAULTS.cloud;
+  if (!isGraphCloud(cloud)) {
+    invalid(`cloud must be one of ${Object.keys(GRAPH_CLOUDS).join(", ")} (got ${JSON.stringify(cloud)})`);
+  }
+  const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const logger = options.logger ?? pino({ level: "silent" });
+  return {
+    tenantId,
+    credential,
+    cloud,
+    root: resolveRoot(options.baseUrl, cloud),
+    scope: GRAPH_CLOUDS[cloud].scope,
+    fetch: resolveFetch(options),
+    logger: logger.child({ tenantId }, { redact: { paths: REDACT_PATHS, censor: "[redacted]" } }),
+    retry: {
+      maxAttempts: positiveInteger("retry.maxAttempts", retry.maxAttempts, 100),
+      baseDelayMs: nonNegative("retry.baseDelayMs", retry.baseDelayMs),
+      maxDelayMs: nonNegative("retry.maxDelayMs", retry.maxDelayMs),
+      deadlineMs: positiveInteger("retry.deadlineMs", retry.deadlineMs),
+      maxRetryAfterMs: nonNegative("retry.maxRetryAfterMs", retry.maxRetryAfterMs),
+    },
+    pageSizes: resolvePageSizes(options.pageSize),
+    memberReadConcurrency: positiveInteger(
+      "memberReadConcurrency",
+      options.memberReadConcurrency ?? DEFAULTS.memberReadConcurrency,
+      64,
+    ),
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The Microsoft Graph implementation of core's `DirectoryReader` port.
+ */
+import type {
+  AccountRef,
+  DirectoryReader,
+  DirectoryStats,
+  PrimarySignal,
+  ProtectedUsersRead,
+  ReadOptions,
+  RestrictedUnitsRead,
+  RotationFailure,
+  UserCheck,
+} from "@rotation-exclusion/core";
+import { checkUsers, type UserCheckMode } from "./check-users.js";
+import type { DirectoryContext } from "./directory-context.js";
+import type { GraphCloud } from "./graph-clouds.js";
+import { type GraphDirectoryOptions, resolveGraphDirectoryOptions } from "./graph-directory-options.js";
+import { createRequestRunner } from "./graph-request-runner.js";
+import { createGraphTransport } from "./graph-transport.js";
+import { readProtectedUsers } from "./read-protected-users.js";
+import { readRestrictedUnits } from "./read-restricted-units.js";
+import { createRequestStats } from "./request-stats.js";
+import { normalizeGraphFailure } from "./restricted-management-denial.js";
+
+/** A Graph-backed directory reader, with the Graph-specific facts a host may want to show. */
+export interface GraphDirectory extends DirectoryReader {
+  readonly tenantId: string;
+  readonly cloud: GraphCloud;
+  /** The Graph root in use (`https://graph.microsoft.com`, or the `baseUrl` override). */
+  readonly graphRoot: string;
+  /** The primary signal as last observed by `readProtectedUsers` (`undefined` before the first read). */
+  primarySignal(): PrimarySignal | undefined;
+  classifyFailure(error: unknown): RotationFailure | undefined;
+  stats(): DirectoryStats;
+}
+
+/**
+ * Creates a directory reader over Microsoft Graph v1.0 for one tenant. Reads report trouble as data
+ * (`complete: false` with a `failure`); they reject only when the call's AbortSignal aborts. Invalid
+ * options throw a GraphDirectoryError("invalid-options").
+ *
+ * @example
+ * const directory = createGraphDirectory({
+ *   tenantId,
+ *   credential: createGraphCredential(tenantId, clientId, { clientSecret }),
+ * });
+ * const { users, complete } = await directory.readProtectedUsers();
+ */
+export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirectory {
+  const resolved = resolveGraphDirectoryOptions(options);
+  const stats = createRequestStats();
+  const transport = createGraphTransport({
+    root: resolved.root,
+    scope: resolved.scope,
+    tenantId: resolved.tenantId,
+    credential: resolved.credential,
+    fetch: resolved.fetch,
+  });
+  const runner = createRequestRunner({
+    transport,
+    policy: resolved.retry,
+    stats,
+    logger: resolved.logger,
+    tenantId: resolved.tenantId,
+  });
+  const context: DirectoryContext = {
+    runner,
+    stats,
+    root: resolved.root,
+    tenantId: resolved.tenantId,
+    pageSizes: resolved.pageSizes,
+    memberReadConcurrency: resolved.memberReadConcurrency,
+    logger: resolved.logger,
+  };
+  let lastPrimarySignal: PrimarySignal | undefined;
+  const mode: UserCheckMode = { propertySupported: true };
+
+  return {
+    tenantId: resolved.tenantId,
+    cloud: resolved.cloud,
+    graphRoot: resolved.root,
+    primarySignal: () => lastPrimarySignal,
+    async readProtectedUsers(readOptions: ReadOptions = {}): Promise<ProtectedUsersRead> {
+      const read = await readProtectedUsers(context, readOptions.signal);
+      lastPrimarySignal = read.primarySignal;
+      // Fallback mode: a cloud without the property cannot report it per user either.
+      if (read.primarySignal === "unsupported") mode.propertySupported = false;
+      else if (read.primarySignal === "available" && read.complete) mode.propertySupported = true;
+      return read;
+    },
+    readRestrictedUnits(readOptions: ReadOptions = {}): Promise<RestrictedUnitsRead> {
+      return readRestrictedUnits(context, readOptions.signal);
+    },
+    checkUsers(refs: readonly AccountRef[], readOptions: ReadOptions = {}): Promise<readonly UserCheck[]> {
+      return checkUsers(context, refs, mode, readOptions.signal);
+    },
+    classifyFailure: normalizeGraphFailure,
+    stats: () => stats.snapshot(),
+  };
+}
