@@ -1,0 +1,161 @@
+/** recordRotationFailure: a denial by a unit, a plain 403, anything else, and failure normalization. */
+import {
+  createRotationGuard,
+  describesRestrictedManagementDenial,
+  type Logger,
+} from "@rotation-exclusion/core";
+import { describe, expect, test } from "vitest";
+import { ALICE, BOB, createFixture, keys, TENANT_ID } from "./guard-fixture.js";
+
+const DENIAL_MESSAGE =
+  "Insufficient privileges to complete the operation. Target object is a member of a restricted management administrative unit and can only be modified by administrators scoped to that administrative unit. Check that you are assigned a role that has permission to perform the operation for this restricted management administrative unit. Learn more: https://go.microsoft.com/fwlink/?linkid=2197831";
+const denial = {
+  status: 403,
+  code: "Authorization_RequestDenied",
+  message: DENIAL_MESSAGE,
+  requestId: "req-1",
+};
+const plain403 = {
+  status: 403,
+  code: "Authorization_RequestDenied",
+  message: "Insufficient privileges to complete the operation.",
+};
+
+describe("describesRestrictedManagementDenial", () => {
+  test("needs the unit named; status and code may be absent but not different", () => {
+    expect(describesRestrictedManagementDenial(denial)).toBe(true);
+    expect(describesRestrictedManagementDenial({ message: DENIAL_MESSAGE.toUpperCase() })).toBe(true);
+    expect(describesRestrictedManagementDenial(plain403)).toBe(false);
+    expect(describesRestrictedManagementDenial({ ...denial, status: 400 })).toBe(false);
+    expect(describesRestrictedManagementDenial({ ...denial, code: "Request_BadRequest" })).toBe(false);
+    expect(describesRestrictedManagementDenial({})).toBe(false);
+  });
+});
+
+describe("recordRotationFailure", () => {
+  test("a denial by a unit is positive evidence: protected, remembered and excluded in the store", async () => {
+    const f = createFixture();
+    expect(await f.guard.checkProtection(BOB)).toMatchObject({ status: "not-protected" });
+    f.advance(1000);
+    const verdict = await f.guard.recordRotationFailure(BOB, denial);
+    expect(verdict).toMatchObject({
+      status: "protected",
+      reasonCode: "rotation-denied-by-unit",
+      accountId: BOB,
+    });
+    expect(verdict.evidence).toEqual([
+      {
+        kind: "rotation-denied",
+        message: expect.stringContaining("restricted management administrative unit"),
+        status: 403,
+        code: "Authorization_RequestDenied",
+        requestId: "req-1",
+        observedAt: new Date(f.now()).toISOString(),
+      },
+    ]);
+    expect(f.store.get("bob")).toMatchObject({
+      autoRotate: false,
+      record: { kind: "exclusion", reasonCode: "rotation-denied-by-unit" },
+    });
+    // The remembered denial outweighs the older complete snapshot...
+    expect(await f.guard.checkProtection(BOB)).toMatchObject({
+      status: "protected",
+      reasonCode: "rotation-denied-by-unit",
+    });
+    // ...until a newer complete snapshot shows the account in no unit.
+    f.advance(1000);
+    const report = await f.guard.excludeFromAutoRotation();
+    expect(keys(report.released.newly)).toEqual(["bob"]);
+  });
+
+  test("a denial for an account the store knows by UPN only is excluded by UPN", async () => {
+    const f = createFixture({
+      accounts: [{ key: "bob", userPrincipalName: "Bob@Contoso.test", autoRotate: true }],
+    });
+    const verdict = await f.guard.recordRotationFailure({ userPrincipalName: "bob@contoso.test" }, denial);
+    expect(verdict.status).toBe("protected");
+    expect(f.store.get("bob")?.autoRotate).toBe(false);
+    expect(await f.guard.isRotationProtected({ userPrincipalName: "bob@contoso.test" })).toBe(true);
+  });
+
+  test("normalizes errors: classifyFailure first, then the error's message", async () => {
+    const f = createFixture();
+    class SdkError extends Error {
+      statusCode = 403;
+      code = "Authorization_RequestDenied";
+      headers = { authorization: "Bearer secret-token" };
+    }
+    const logged: object[] = [];
+    const logger: Logger = {
+      debug() {},
+      info: (o) => logged.push(o),
+      warn: (o) => logged.push(o),
+      error: (o) => logged.push(o),
+    };
+    const guard = createRotationGuard({
+      tenantId: TENANT_ID,
+      accounts: f.store.store,
+      logger,
+      directory: {
+        ...f.directory.reader,
+        classifyFailure: (e) =>
+          e instanceof SdkError ? { status: e.statusCode, code: e.code, message: e.message } : undefined,
+      },
+    });
+    expect(await guard.recordRotationFailure(BOB, new SdkError(DENIAL_MESSAGE))).toMatchObject({
+      status: "protected",
+    });
+    expect(await guard.recordRotationFailure(ALICE, new Error(DENIAL_MESSAGE))).toMatchObject({
+      status: "protected",
+    });
+    expect(JSON.stringify(logged)).not.toContain("secret-token");
+  });
+
+  test("a plain 403 on a restricted user: one fresh check, then protected and excluded", async () => {
+    const f = createFixture();
+    const verdict = await f.guard.recordRotationFailure(ALICE, plain403);
+    expect(verdict).toMatchObject({ status: "protected", reasonCode: "restricted-flag" });
+    expect(f.directory.calls.checkUsers).toBe(1);
+    expect(f.store.get("alice")).toMatchObject({
+      autoRotate: false,
+      record: { reasonCode: "restricted-flag" },
+    });
+  });
+
+  test("a plain 403 on an unrestricted user: unknown permission-missing, nothing persisted", async () => {
+    const f = createFixture();
+    const verdict = await f.guard.recordRotationFailure(BOB, plain403);
+    expect(verdict).toMatchObject({ status: "unknown", reasonCode: "permission-missing" });
+    expect(verdict.reason).toContain("no restricted management administrative unit");
+    expect(f.store.writes).toEqual([]);
+    expect(await f.guard.checkProtection(BOB)).toMatchObject({ status: "not-protected" });
+  });
+
+  test("any other failure returns the current verdict and persists nothing", async () => {
+    const f = createFixture();
+    expect(await f.guard.recordRotationFailure(BOB, { status: 500, message: "boom" })).toMatchObject({
+      status: "not-protected",
+    });
+    expect(await f.guard.recordRotationFailure(ALICE, "timeout")).toMatchObject({
+      status: "protected",
+      reasonCode: "restricted-flag",
+    });
+    expect(f.store.writes).toEqual([]);
+  });
+
+  test("a failing store does not lose the verdict: the denial is remembered", async () => {
+    const f = createFixture();
+    f.store.faults.throwOn.add("bob");
+    expect(await f.guard.recordRotationFailure(BOB, denial)).toMatchObject({ status: "protected" });
+    expect(await f.guard.isRotationProtected(BOB)).toBe(true);
+    f.store.faults.listThrows = true;
+    expect(await f.guard.recordRotationFailure(BOB, denial)).toMatchObject({ status: "protected" });
+  });
+
+  test("rejects invalid input", async () => {
+    const f = createFixture();
+    await expect(f.guard.recordRotationFailure("bob", denial)).rejects.toMatchObject({
+      code: "invalid-input",
+    });
+  });
+});
