@@ -3,8 +3,10 @@
  * {@link largeTenant}, big and quick to build for scale tests. Both return the model plus the ids of
  * the notable objects, so tests assert on names instead of positions.
  */
+
+import { BUILT_IN_ROLES } from "./built-in-roles.js";
 import { deterministicGuid } from "./deterministic-guid.js";
-import { BUILT_IN_ROLES, tenantBuilder } from "./tenant-builder.js";
+import { tenantBuilder } from "./tenant-builder.js";
 import type { TenantModel, TenantUnit } from "./tenant-model.js";
 import { createTestingError } from "./testing-error.js";
 

@@ -16,6 +16,7 @@ import type {
   UnitMembers,
   UserCheck,
 } from "@rotation-exclusion/core";
+import { abortablePause } from "./abortable-pause.js";
 import { classifyRotationFailure } from "./classify-rotation-failure.js";
 import { createFaultPlan, failureForFault, type InMemoryFault } from "./in-memory-faults.js";
 import { type RoleHoldersRead, readRoleHoldersInMemory } from "./in-memory-role-holders.js";
@@ -105,7 +106,7 @@ export function createInMemoryDirectory(
 
   async function request(endpoint: string, signal: AbortSignal | undefined): Promise<void> {
     signal?.throwIfAborted();
-    await pause(latencyMs, signal);
+    await abortablePause(latencyMs, signal);
     signal?.throwIfAborted();
     const counter = counters.get(endpoint) ?? { requests: 0, retries: 0, throttled: 0 };
     counter.requests += 1;
@@ -294,22 +295,4 @@ export function createInMemoryDirectory(
     },
   };
   return directory;
-}
-
-/** Waits `ms` (a macrotask even at 0, so a caller's abort right after the call is seen); rejects on abort. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      clearImmediate(immediate);
-      reject(signal?.reason);
-    };
-    const done = () => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    };
-    const timer = ms > 0 ? setTimeout(done, ms) : undefined;
-    const immediate = ms > 0 ? undefined : setImmediate(done);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

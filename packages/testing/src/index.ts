@@ -1,4 +1,6 @@
-// In-memory kit: tenant builder, fixtures, in-memory directory and account store, contract suite.
+// The public API of @rotation-exclusion/testing (Biome keeps these re-exports sorted by path).
+
+export { BUILT_IN_ROLES, type BuiltInRoleName } from "./built-in-roles.js";
 export { classifyRotationFailure } from "./classify-rotation-failure.js";
 export { describeDirectoryContract } from "./contract/directory-contract.js";
 export type {
@@ -18,6 +20,27 @@ export {
   largeTenant,
   type TenantFixture,
 } from "./fixtures.js";
+// Fake Microsoft Graph server (HTTPS), for end-to-end tests of the Graph adapter.
+export {
+  type FakeGraphPasswordChange,
+  type FakeGraphServer,
+  type FakeGraphServerOptions,
+  type FakeGraphSettings,
+  startFakeGraphServer,
+} from "./fake-graph/fake-graph-server.js";
+export type { FakeGraphBatchOrder } from "./fake-graph/graph-batch.js";
+export type {
+  FakeGraphFault,
+  FakeGraphFaultEffect,
+  FakeGraphFaultHandle,
+  FakeGraphFaultMatch,
+  FakeGraphFaultRequest,
+  RetryAfterFormat,
+} from "./fake-graph/graph-faults.js";
+export type { FakeGraphThrottle } from "./fake-graph/graph-pipeline.js";
+export type { FakeGraphRequestRecord, FakeGraphStats } from "./fake-graph/request-log.js";
+export type { FakeGraphPermissions, FakeGraphRoute } from "./fake-graph/route-context.js";
+export { RESTRICTED_MANAGEMENT_DENIAL_MESSAGE } from "./fake-graph/user-routes.js";
 export {
   type AccountStoreFailure,
   type AccountWriteLogEntry,
@@ -37,8 +60,6 @@ export {
 export type { InMemoryFault, RoleReadFault } from "./in-memory-faults.js";
 export type { RoleHoldersRead } from "./in-memory-role-holders.js";
 export {
-  BUILT_IN_ROLES,
-  type BuiltInRoleName,
   type RoleAssignmentOptions,
   type TenantBuilder,
   type TenantBuilderOptions,

@@ -3,24 +3,11 @@
  * from the seed and its name, and every reference (unit member, role principal, unit scope) is checked
  * when it is made, so a typo fails with a {@link TestingError} that names it instead of a silent gap.
  */
+import { BUILT_IN_ROLES } from "./built-in-roles.js";
 import { deterministicGuid } from "./deterministic-guid.js";
 import type { TenantModel, TenantRoleAssignment, TenantUnit } from "./tenant-model.js";
 import { objectKind } from "./tenant-model.js";
 import { createTestingError } from "./testing-error.js";
-
-/** Template ids of the built-in directory roles every built tenant holds (built-in roles use them as ids). */
-export const BUILT_IN_ROLES = {
-  "Global Administrator": "62e90394-69f5-4237-9190-012177145e10",
-  "Privileged Role Administrator": "e8611ab8-c189-46e8-94e1-60213ab1f814",
-  "Privileged Authentication Administrator": "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
-  "Security Administrator": "194ae4cb-b126-40b2-bd5b-6091b380977d",
-  "User Administrator": "fe930be7-5e62-47db-91af-98c3a49a38b1",
-  "Authentication Administrator": "c4e39bd9-1100-46d3-8c65-fb160da0071f",
-  "Helpdesk Administrator": "729827e3-9c14-49f7-bb1b-9608f156bbb8",
-} as const satisfies Readonly<Record<string, string>>;
-
-/** Display name of a built-in role in {@link BUILT_IN_ROLES}. */
-export type BuiltInRoleName = keyof typeof BUILT_IN_ROLES;
 
 /** Options of {@link tenantBuilder}. */
 export interface TenantBuilderOptions {
