@@ -12,16 +12,6 @@ export type {
 } from "./contract/directory-harness.js";
 export { deterministicGuid } from "./deterministic-guid.js";
 export {
-  type EmergencyAccessTenantIds,
-  type EmergencyAccessTenantOptions,
-  emergencyAccessTenant,
-  type LargeTenantIds,
-  type LargeTenantOptions,
-  largeTenant,
-  type TenantFixture,
-} from "./fixtures.js";
-// Fake Microsoft Graph server (HTTPS), for end-to-end tests of the Graph adapter.
-export {
   type FakeGraphPasswordChange,
   type FakeGraphServer,
   type FakeGraphServerOptions,
@@ -41,6 +31,15 @@ export type { FakeGraphThrottle } from "./fake-graph/graph-pipeline.js";
 export type { FakeGraphRequestRecord, FakeGraphStats } from "./fake-graph/request-log.js";
 export type { FakeGraphPermissions, FakeGraphRoute } from "./fake-graph/route-context.js";
 export { RESTRICTED_MANAGEMENT_DENIAL_MESSAGE } from "./fake-graph/user-routes.js";
+export {
+  type EmergencyAccessTenantIds,
+  type EmergencyAccessTenantOptions,
+  emergencyAccessTenant,
+  type LargeTenantIds,
+  type LargeTenantOptions,
+  largeTenant,
+  type TenantFixture,
+} from "./fixtures.js";
 export {
   type AccountStoreFailure,
   type AccountWriteLogEntry,

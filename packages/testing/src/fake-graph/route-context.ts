@@ -1,0 +1,76 @@
+/**
+ * What a route handler of the fake server sees: the parsed request, the live tenant and the settings
+ * that can change while the server runs (permissions, the primary signal, the page cap).
+ */
+import type { TenantModel } from "../tenant-model.js";
+import type { ResponseStamp } from "./graph-response.js";
+
+/** The stable name of each route the fake serves; faults and statistics use it. */
+export type FakeGraphRoute =
+  | "users.list"
+  | "users.get"
+  | "users.patch"
+  | "administrativeUnits.list"
+  | "administrativeUnits.members"
+  | "roleDefinitions.list"
+  | "roleDefinitions.get"
+  | "roleAssignments.list"
+  | "roleEligibility.list"
+  | "groups.members"
+  | "batch";
+
+/** The app's permissions as the fake simulates them. */
+export interface FakeGraphPermissions {
+  /** User.Read.All: list and read users. Default true. */
+  readonly userReadAll?: boolean;
+  /** Member.Read.Hidden: list members of hidden-membership units. Default true. */
+  readonly memberReadHidden?: boolean;
+  /** What a hidden unit's member listing answers without Member.Read.Hidden. Default "forbidden" (403). */
+  readonly hiddenUnitBehavior?: "forbidden" | "empty";
+  /** RoleManagement.Read.Directory: role definitions and active assignments. Default true. */
+  readonly roleManagementRead?: boolean;
+  /** RoleEligibilitySchedule.Read.Directory: PIM eligibility instances. Default true. */
+  readonly roleEligibilityRead?: boolean;
+  /** GroupMember.Read.All: group members. Default true. */
+  readonly groupMemberRead?: boolean;
+}
+
+/** The settings handlers read on every request (mutable through `server.configure`). */
+export interface RouteSettings {
+  readonly permissions: Required<FakeGraphPermissions>;
+  /** `unsupported`: the cloud has no `isManagementRestricted` property (400 naming it). */
+  readonly primarySignal: "available" | "unsupported";
+  /** Upper bound of every page, below Graph's own (to force paging in tests). */
+  readonly maxPageSize: number;
+}
+
+/** One request as a handler sees it (a top-level request or one `$batch` item). */
+export interface GraphRequest {
+  readonly method: string;
+  /** The path as sent, still percent-encoded, starting with `/v1.0`. */
+  readonly path: string;
+  /** The query string as sent, without `?`, still percent-encoded. */
+  readonly rawQuery: string;
+  readonly query: URLSearchParams;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The parsed JSON body, `undefined` when there was none. */
+  readonly body: unknown;
+  /** True when a body was sent but is not JSON. */
+  readonly bodyInvalid: boolean;
+  readonly inBatch: boolean;
+}
+
+/** Everything a handler needs. */
+export interface RouteContext {
+  readonly tenant: TenantModel;
+  readonly settings: RouteSettings;
+  /** `https://127.0.0.1:PORT`, for `@odata.context` and absolute next links. */
+  readonly baseUrl: string;
+  readonly request: GraphRequest;
+  readonly stamp: ResponseStamp;
+  /** Decoded path parameters (`id` of a user, unit, group or role definition). */
+  readonly params: Readonly<Record<string, string>>;
+  /** Records a successful password change (never the password). */
+  readonly recordPasswordChange: (userId: string) => void;
+}
