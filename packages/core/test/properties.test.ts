@@ -1,0 +1,337 @@
+/**
+ * Property-based tests (fast-check) of the safety rules over random directories and random fault
+ * patterns: reads that stop early, unreadable hidden units, failing per-user checks, store writes that
+ * throw or conflict.
+ */
+import {
+  type AutoRotateRecord,
+  createRotationGuard,
+  type DirectoryFailureKind,
+  type ManagedAccount,
+  ROTATION_EXCLUSION_ACTOR,
+} from "@rotation-exclusion/core";
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import {
+  createFakeDirectory,
+  type FakeFaults,
+  type FakeTenant,
+  guid,
+  trulyRestricted,
+} from "./fake-directory.js";
+import { createFakeStore, type SeedAccount } from "./fake-store.js";
+import { TENANT_ID } from "./guard-fixture.js";
+
+const USERS = Array.from({ length: 6 }, (_, i) => ({
+  id: guid(i + 1),
+  userPrincipalName: `user${i + 1}@contoso.test`,
+}));
+const USER_IDS = USERS.map((u) => u.id);
+const KINDS: DirectoryFailureKind[] = [
+  "throttled",
+  "permission-missing",
+  "not-found",
+  "unsupported",
+  "bad-response",
+  "unavailable",
+];
+const MAX_UNITS = 4;
+
+const tenantArb = fc
+  .array(
+    fc.record({
+      restricted: fc.boolean(),
+      hidden: fc.boolean(),
+      dynamic: fc.boolean(),
+      userIds: fc.subarray(USER_IDS),
+      groupIds: fc.subarray([guid(200)]),
+    }),
+    { maxLength: MAX_UNITS },
+  )
+  .map(
+    (units): FakeTenant => ({
+      users: USERS,
+      units: units.map((unit, i) => ({ ...unit, id: guid(100 + i) })),
+    }),
+  );
+
+// Mostly fault-free reads, so that complete snapshots (where "not protected" is possible) are common.
+const sometimes = <T>(arb: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: arb, weight: 1 });
+const pageFaultArb = sometimes(fc.record({ kind: fc.constantFrom(...KINDS), afterCount: fc.nat(6) }));
+
+const faultsArb = fc
+  .record({
+    primarySignal: fc.constantFrom("available", "available", "unsupported", "forbidden"),
+    protectedUsers: pageFaultArb,
+    unitList: pageFaultArb,
+    unitMembers: fc.array(sometimes(pageFaultArb), { minLength: MAX_UNITS, maxLength: MAX_UNITS }),
+    canReadHidden: fc.boolean(),
+    checkUsers: sometimes(fc.constantFrom(...KINDS)),
+  })
+  .map(({ unitMembers, ...rest }): FakeFaults => {
+    const perUnit: Record<string, { kind: DirectoryFailureKind; afterCount: number }> = {};
+    unitMembers.forEach((fault, i) => {
+      if (fault) perUnit[guid(100 + i)] = fault;
+    });
+    return { ...rest, unitMembers: perUnit };
+  });
+
+type InitialState = "on" | "operator" | "ours" | "oursReleased" | "pending";
+const record = (
+  kind: AutoRotateRecord["kind"],
+  changedBy: string,
+  releasedAt?: string,
+): AutoRotateRecord => ({
+  kind,
+  changedBy,
+  reasonCode: "unit-member",
+  reason: "seeded",
+  unitIds: [],
+  evidence: [],
+  changedAt: "2025-01-01T00:00:00.000Z",
+  ...(releasedAt ? { releasedAt } : {}),
+});
+
+const accountsArb = fc
+  .tuple(
+    fc.array(
+      fc.record({
+        state: fc.constantFrom<InitialState>("on", "on", "operator", "ours", "oursReleased", "pending"),
+        byUpn: fc.boolean(),
+      }),
+      {
+        minLength: USERS.length,
+        maxLength: USERS.length,
+      },
+    ),
+    fc.boolean(),
+  )
+  .map(([specs, withGhost]): SeedAccount[] => {
+    const accounts = specs.map((spec, i): SeedAccount => {
+      const user = USERS[i] as (typeof USERS)[number];
+      const ref = spec.byUpn ? { userPrincipalName: user.userPrincipalName } : { objectId: user.id };
+      const key = `k${i + 1}`;
+      switch (spec.state) {
+        case "on":
+          return { key, ...ref, autoRotate: true };
+        case "operator":
+          return { key, ...ref, autoRotate: false, record: record("exclusion", "ops@msp.test") };
+        case "ours":
+          return { key, ...ref, autoRotate: false, record: record("exclusion", ROTATION_EXCLUSION_ACTOR) };
+        case "oursReleased":
+          return {
+            key,
+            ...ref,
+            autoRotate: false,
+            record: record("exclusion", ROTATION_EXCLUSION_ACTOR, "2025-06-01T00:00:00.000Z"),
+          };
+        case "pending":
+          return {
+            key,
+            ...ref,
+            autoRotate: false,
+            record: record("pendingVerification", ROTATION_EXCLUSION_ACTOR),
+          };
+      }
+    });
+    return withGhost
+      ? [...accounts, { key: "ghost", userPrincipalName: "ghost@contoso.test", autoRotate: true }]
+      : accounts;
+  });
+
+const storeFaultsArb = fc.record({
+  throwOn: fc.subarray(USERS.map((_, i) => `k${i + 1}`)),
+  conflictOn: fc.subarray(USERS.map((_, i) => `k${i + 1}`)),
+});
+
+function userOf(tenant: FakeTenant, account: ManagedAccount | SeedAccount) {
+  return tenant.users.find(
+    (u) => u.id === account.objectId || u.userPrincipalName === account.userPrincipalName,
+  );
+}
+
+function setup(tenant: FakeTenant, faults: FakeFaults, accounts: SeedAccount[], restoreReleased = false) {
+  let now = Date.UTC(2026, 0, 1);
+  const directory = createFakeDirectory(tenant, faults);
+  const store = createFakeStore(accounts);
+  const guard = createRotationGuard({
+    tenantId: TENANT_ID,
+    directory: directory.reader,
+    accounts: store.store,
+    clock: () => now,
+    restoreReleased,
+    writeConcurrency: 3,
+  });
+  return { directory, store, guard, tick: () => (now += 1000) };
+}
+
+// What matters of an account's state for convergence (time stamps and evidence wording may differ).
+const essence = (account: ManagedAccount | undefined) => ({
+  autoRotate: account?.autoRotate,
+  kind: account?.record?.kind,
+  changedBy: account?.record?.changedBy,
+  released: account?.record?.releasedAt !== undefined,
+});
+
+const RUNS = { numRuns: 150 };
+
+describe("safety properties over random directories and faults", () => {
+  test("rule 1: no write ever turns rotation off, or writes a fresh exclusion, for a user who is not truly restricted", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        tenantArb,
+        faultsArb,
+        accountsArb,
+        storeFaultsArb,
+        async (tenant, faults, accounts, storeFaults) => {
+          const f = setup(tenant, faults, accounts);
+          for (const key of storeFaults.throwOn) f.store.faults.throwOn.add(key);
+          for (const key of storeFaults.conflictOn) f.store.faults.conflictOn.add(key);
+          const before = new Map(f.store.all().map((a) => [a.key, a]));
+          await f.guard.excludeFromAutoRotation();
+          for (const { key, write } of f.store.writes) {
+            const account = before.get(key) as ManagedAccount;
+            const user = userOf(tenant, account);
+            const freshExclusion =
+              write.record?.kind === "exclusion" && write.record.releasedAt === undefined;
+            if ((account.autoRotate && !write.autoRotate) || freshExclusion) {
+              expect(user !== undefined && trulyRestricted(tenant, user.id)).toBe(true);
+            }
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  test("rule 2: no verdict is not-protected for a restricted user, nor (by snapshot) when the snapshot is incomplete", async () => {
+    await fc.assert(
+      fc.asyncProperty(tenantArb, faultsArb, async (tenant, faults) => {
+        const f = setup(tenant, faults, []);
+        for (const user of USERS) {
+          const verdict = await f.guard.checkProtection(user.id);
+          if (verdict.status === "not-protected") {
+            expect(trulyRestricted(tenant, user.id)).toBe(false);
+            const snapshot = f.guard.lastSnapshot();
+            // Without a complete snapshot, only a fresh read of the user's own flag may say so.
+            if (!snapshot?.complete) expect(verdict.reason).toContain("fresh read");
+          }
+          if (trulyRestricted(tenant, user.id)) expect(await f.guard.isRotationProtected(user.id)).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test("rule 2 in runs: with an incomplete snapshot, accounts known by id are never released, restored or activated", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        tenantArb,
+        faultsArb,
+        accountsArb,
+        fc.boolean(),
+        async (tenant, faults, accounts, restoreReleased) => {
+          const f = setup(tenant, faults, accounts, restoreReleased);
+          const report = await f.guard.excludeFromAutoRotation();
+          const freed = [
+            ...report.released.newly,
+            ...report.released.still,
+            ...report.restored,
+            ...report.activated,
+          ];
+          for (const entry of freed) expect(trulyRestricted(tenant, entry.accountId ?? "")).toBe(false);
+          if (!report.snapshot.complete) {
+            const byId = new Set(accounts.filter((a) => a.objectId !== undefined).map((a) => a.key));
+            expect(freed.filter((entry) => byId.has(entry.key))).toEqual([]);
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  test("rule 4: operator-excluded accounts stay excluded and untouched", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        tenantArb,
+        faultsArb,
+        accountsArb,
+        fc.boolean(),
+        fc.boolean(),
+        async (tenant, faults, accounts, restoreReleased, faulty) => {
+          const f = setup(tenant, faulty ? faults : { canReadHidden: true }, accounts, restoreReleased);
+          const operator = f.store
+            .all()
+            .filter((a) => !a.autoRotate && a.record?.changedBy !== ROTATION_EXCLUSION_ACTOR);
+          await f.guard.excludeFromAutoRotation();
+          f.tick();
+          await f.guard.excludeFromAutoRotation();
+          for (const account of operator) expect(f.store.get(account.key)).toEqual(account);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  test("rule 5: after faults stop, one more call converges to the fault-free store state, then writes nothing", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        tenantArb,
+        faultsArb,
+        accountsArb,
+        storeFaultsArb,
+        fc.boolean(),
+        async (tenant, faults, accounts, storeFaults, restoreReleased) => {
+          const f = setup(tenant, faults, accounts, restoreReleased);
+          for (const key of storeFaults.throwOn) f.store.faults.throwOn.add(key);
+          for (const key of storeFaults.conflictOn) f.store.faults.conflictOn.add(key);
+          const faulty = await f.guard.excludeFromAutoRotation();
+          // Every account is accounted for exactly once.
+          const listed =
+            faulty.excluded.length +
+            faulty.alreadyExcluded.length +
+            faulty.deferred.length +
+            faulty.released.newly.length +
+            faulty.released.still.length +
+            faulty.restored.length +
+            faulty.activated.length +
+            faulty.conflicts.length +
+            faulty.errors.length +
+            faulty.notProtectedCount;
+          expect(listed).toBe(accounts.length);
+
+          f.directory.faults = { canReadHidden: true };
+          f.store.faults.throwOn.clear();
+          f.store.faults.conflictOn.clear();
+          f.tick();
+          await f.guard.excludeFromAutoRotation();
+
+          const reference = setup(tenant, { canReadHidden: true }, accounts, restoreReleased);
+          await reference.guard.excludeFromAutoRotation();
+          for (const account of accounts)
+            expect(essence(f.store.get(account.key)), account.key).toEqual(
+              essence(reference.store.get(account.key)),
+            );
+
+          const writes = f.store.writes.length;
+          f.tick();
+          await f.guard.excludeFromAutoRotation();
+          expect(f.store.writes.length).toBe(writes);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  test("dryRun never writes", async () => {
+    await fc.assert(
+      fc.asyncProperty(tenantArb, faultsArb, accountsArb, async (tenant, faults, accounts) => {
+        const f = setup(tenant, faults, accounts);
+        await f.guard.excludeFromAutoRotation({ dryRun: true });
+        expect(f.store.writes).toEqual([]);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
