@@ -112,28 +112,17 @@ const accountsArb = fc
       const user = USERS[i] as (typeof USERS)[number];
       const ref = spec.byUpn ? { userPrincipalName: user.userPrincipalName } : { objectId: user.id };
       const key = `k${i + 1}`;
-      switch (spec.state) {
-        case "on":
-          return { key, ...ref, autoRotate: true };
-        case "operator":
-          return { key, ...ref, autoRotate: false, record: record("exclusion", "ops@msp.test") };
-        case "ours":
-          return { key, ...ref, autoRotate: false, record: record("exclusion", ROTATION_EXCLUSION_ACTOR) };
-        case "oursReleased":
-          return {
-            key,
-            ...ref,
-            autoRotate: false,
-            record: record("exclusion", ROTATION_EXCLUSION_ACTOR, "2025-06-01T00:00:00.000Z"),
-          };
-        case "pending":
-          return {
-            key,
-            ...ref,
-            autoRotate: false,
-            record: record("pendingVerification", ROTATION_EXCLUSION_ACTOR),
-          };
-      }
+      const seeded: Record<InitialState, Omit<SeedAccount, "key">> = {
+        on: { autoRotate: true },
+        operator: { autoRotate: false, record: record("exclusion", "ops@msp.test") },
+        ours: { autoRotate: false, record: record("exclusion", ROTATION_EXCLUSION_ACTOR) },
+        oursReleased: {
+          autoRotate: false,
+          record: record("exclusion", ROTATION_EXCLUSION_ACTOR, "2025-06-01T00:00:00.000Z"),
+        },
+        pending: { autoRotate: false, record: record("pendingVerification", ROTATION_EXCLUSION_ACTOR) },
+      };
+      return { key, ...ref, ...seeded[spec.state] };
     });
     return withGhost
       ? [...accounts, { key: "ghost", userPrincipalName: "ghost@contoso.test", autoRotate: true }]
