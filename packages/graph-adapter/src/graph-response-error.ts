@@ -91,9 +91,11 @@ export function errorFromResponse(
 ): GraphDirectoryError {
   const header = (name: string): string | undefined => {
     if (headers === undefined) return undefined;
-    if (headers instanceof Headers) return headers.get(name) ?? undefined;
-    const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-    return key === undefined ? undefined : headers[key];
+    // Not `instanceof Headers`: undici's fetch (used with a custom CA) has its own Headers class.
+    if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
+    const plain = headers as Readonly<Record<string, string>>;
+    const key = Object.keys(plain).find((k) => k.toLowerCase() === name);
+    return key === undefined ? undefined : plain[key];
   };
   const graph = readGraphErrorBody(body);
   const denial =

@@ -1,0 +1,81 @@
+import {
+  type ContractFault,
+  type DirectoryHarnessOptions,
+  describeDirectoryContract,
+  type FakeGraphFault,
+  type FakeGraphRoute,
+} from "@rotation-exclusion/testing";
+import { directoryOverFakeGraph } from "../test/fake-graph-fixture.js";
+
+// Contract faults are persistent; throttling uses a tiny decimal Retry-After so retries stay fast.
+function effectFor(fault: ContractFault): FakeGraphFault["effect"] | undefined {
+  switch (fault.kind) {
+    case "throttled":
+      return { kind: "throttled", retryAfterSeconds: 0.01, retryAfterFormat: "decimal-seconds" };
+    case "forbidden":
+      return { kind: "error", status: 403 };
+    case "unsupported":
+      return {
+        kind: "error",
+        status: 400,
+        code: "Request_BadRequest",
+        message: "Could not find a property named 'isManagementRestricted' on type 'microsoft.graph.user'.",
+      };
+    case "server-error":
+      return { kind: "unavailable", status: 503 };
+    case "network":
+      return { kind: "reset" };
+    case "bad-response":
+      return { kind: "malformed-json" };
+    case "not-found":
+      return { kind: "error", status: 404 };
+  }
+}
+
+function faultFor(fault: ContractFault): FakeGraphFault | undefined {
+  const effect = effectFor(fault);
+  if (effect === undefined) return undefined;
+  const route: Record<ContractFault["operation"], FakeGraphRoute> = {
+    "protected-users": "users.list",
+    "restricted-units": "administrativeUnits.list",
+    "unit-members": "administrativeUnits.members",
+    "user-check": "users.get",
+  };
+  const match = {
+    route: route[fault.operation],
+    ...(fault.operation === "unit-members" ? { objectId: fault.unitId } : {}),
+    ...(fault.operation === "user-check" ? { objectId: fault.userId } : { page: fault.page ?? 1 }),
+  };
+  return { match, effect };
+}
+
+// A protected-users "unsupported" fault on page 1 is a cloud without the property: the server says so
+// for every query naming it (the list and the per-user $select alike).
+function isWholeCloudUnsupported(fault: ContractFault): boolean {
+  return fault.operation === "protected-users" && fault.kind === "unsupported" && (fault.page ?? 1) === 1;
+}
+
+describeDirectoryContract("graph-adapter over fake Graph", {
+  async create(tenant, options: DirectoryHarnessOptions = {}) {
+    const faults = options.faults ?? [];
+    const unsupported = faults.some(isWholeCloudUnsupported);
+    const serverFaults = faults
+      .filter((fault) => !isWholeCloudUnsupported(fault))
+      .map(faultFor)
+      .filter((fault) => fault !== undefined);
+    const graph = await directoryOverFakeGraph(
+      tenant,
+      {
+        ...(options.pageSize !== undefined ? { maxPageSize: options.pageSize } : {}),
+        ...(unsupported ? { primarySignal: "unsupported" } : {}),
+        permissions: {
+          memberReadHidden: options.permissions?.memberReadHidden ?? true,
+          hiddenUnitBehavior: options.permissions?.hiddenUnitBehavior ?? "forbidden",
+        },
+        faults: serverFaults,
+      },
+      options.pageSize !== undefined ? { pageSize: options.pageSize } : {},
+    );
+    return { directory: graph.directory, [Symbol.asyncDispose]: () => graph[Symbol.asyncDispose]() };
+  },
+});

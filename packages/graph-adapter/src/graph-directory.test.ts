@@ -1,0 +1,145 @@
+import { tenantBuilder } from "@rotation-exclusion/testing";
+import { describe, expect, it } from "vitest";
+import { directoryOverFakeGraph } from "../test/fake-graph-fixture.js";
+
+function pagedTenant() {
+  const t = tenantBuilder({ seed: "graph-adapter-e2e", domain: "contoso.com" });
+  const protectedUsers = t.users(7, "breakglass");
+  const ordinary = t.users(3, "staff");
+  const group = t.group("Ops", { members: [ordinary[0] as string] });
+  const device = t.device("Kiosk");
+  const units = [
+    t.unit("Emergency", {
+      restricted: true,
+      members: protectedUsers.slice(0, 5),
+      membershipType: "Assigned",
+    }),
+    t.unit("Mixed", { restricted: true, members: [protectedUsers[5] as string, group, device] }),
+    t.unit("Hidden", {
+      restricted: true,
+      visibility: "HiddenMembership",
+      members: [protectedUsers[6] as string],
+    }),
+    t.unit("Dynamic", { restricted: true, membershipType: "Dynamic" }),
+  ];
+  const ordinaryUnit = t.unit("Ordinary", { members: [ordinary[1] as string] });
+  return { tenant: t.build(), protectedUsers, ordinary, units, ordinaryUnit, group, device };
+}
+
+describe("createGraphDirectory over the fake Graph server", () => {
+  it("follows every page of the protected set and of units and members", async () => {
+    const fixture = pagedTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, { maxPageSize: 2 });
+    const read = await graph.directory.readProtectedUsers();
+    expect(read).toMatchObject({ primarySignal: "available", complete: true });
+    expect(read.users.map((user) => user.id).sort()).toEqual([...fixture.protectedUsers].sort());
+    const listings = graph.server.requests.filter((r) => r.route === "users.list");
+    expect(listings.map((r) => r.page)).toEqual([1, 2, 3, 4]);
+    expect(listings[0]?.query.$filter).toBe("isManagementRestricted eq true");
+
+    const units = await graph.directory.readRestrictedUnits();
+    expect(units.complete).toBe(true);
+    expect(units.units.map((unit) => unit.id).sort()).toEqual([...fixture.units].sort());
+    const emergency = units.units.find((unit) => unit.id === fixture.units[0]);
+    expect(emergency?.members).toMatchObject({ complete: true, groupIds: [], deviceIds: [] });
+    expect(emergency?.members.userIds).toHaveLength(5);
+    const mixed = units.units.find((unit) => unit.id === fixture.units[1]);
+    expect(mixed?.members).toMatchObject({ userIds: [fixture.protectedUsers[5]], groupIds: [fixture.group] });
+    expect(mixed?.members.deviceIds).toEqual([fixture.device]);
+    expect(units.units.find((unit) => unit.id === fixture.units[3])?.membershipType).toBe("dynamic");
+    expect(units.units.find((unit) => unit.id === fixture.units[2])?.visibility).toBe("hiddenMembership");
+    const stats = graph.directory.stats();
+    expect(stats.byEndpoint["GET /users"]?.requests).toBe(4);
+    expect(stats.retries).toBe(0);
+  });
+
+  it("sends tokens for the cloud's scope, never the baseUrl's", async () => {
+    await using graph = await directoryOverFakeGraph(pagedTenant().tenant, {}, { cloud: "usgov" });
+    await graph.directory.readProtectedUsers();
+    expect(new Set(graph.credential.scopes)).toEqual(new Set(["https://graph.microsoft.us/.default"]));
+  });
+
+  it("falls back when the cloud has no isManagementRestricted, and reports checks as unavailable", async () => {
+    const fixture = pagedTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, { primarySignal: "unsupported" });
+    const read = await graph.directory.readProtectedUsers();
+    expect(read).toMatchObject({ primarySignal: "unsupported", users: [], complete: false });
+    expect(read.failure?.kind).toBe("unsupported");
+    const checks = await graph.directory.checkUsers([{ id: fixture.protectedUsers[0] as string }]);
+    expect(checks[0]).toMatchObject({ outcome: "found", isManagementRestricted: "unavailable" });
+    const items = graph.server.requests.filter((r) => r.route === "users.get");
+    expect(items.every((r) => !(r.query.$select ?? "").includes("isManagementRestricted"))).toBe(true);
+  });
+
+  it("reports a 403 on the protected set as the forbidden signal", async () => {
+    await using graph = await directoryOverFakeGraph(pagedTenant().tenant, {
+      permissions: { userReadAll: false },
+    });
+    const read = await graph.directory.readProtectedUsers();
+    expect(read).toMatchObject({
+      primarySignal: "forbidden",
+      complete: false,
+      failure: { kind: "permission-missing" },
+    });
+    expect(graph.directory.primarySignal()).toBe("forbidden");
+  });
+
+  it("marks a hidden unit's members unreadable without Member.Read.Hidden, leaving other units intact", async () => {
+    const fixture = pagedTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      permissions: { memberReadHidden: false },
+    });
+    const read = await graph.directory.readRestrictedUnits();
+    expect(read.complete).toBe(true);
+    const hidden = read.units.find((unit) => unit.id === fixture.units[2]);
+    expect(hidden?.members).toMatchObject({
+      complete: false,
+      failure: { kind: "permission-missing", status: 403 },
+    });
+    expect(read.units.find((unit) => unit.id === fixture.units[0])?.members.complete).toBe(true);
+  });
+
+  it("never follows a nextLink to another host, and stops on a nextLink loop", async () => {
+    const fixture = pagedTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      maxPageSize: 2,
+      faults: [
+        { match: { route: "users.list", page: 1 }, effect: { kind: "next-link", nextLink: "other-host" } },
+      ],
+    });
+    const read = await graph.directory.readProtectedUsers();
+    expect(read).toMatchObject({ complete: false, failure: { kind: "bad-response" } });
+    expect(read.users).toHaveLength(2);
+    expect(graph.server.requests).toHaveLength(1);
+    graph.server.clearFaults();
+    graph.server.addFault({
+      match: { route: "users.list", page: 2 },
+      effect: { kind: "next-link", nextLink: "same-page" },
+    });
+    const looped = await graph.directory.readProtectedUsers();
+    expect(looped).toMatchObject({ complete: false, failure: { kind: "bad-response" } });
+    expect(looped.failure?.message).toContain("loop");
+    expect(looped.users).toHaveLength(4);
+  });
+
+  it("reports malformed JSON as bad-response without retrying it", async () => {
+    await using graph = await directoryOverFakeGraph(pagedTenant().tenant, {
+      faults: [{ match: { route: "users.list" }, effect: { kind: "malformed-json" } }],
+    });
+    const read = await graph.directory.readProtectedUsers();
+    expect(read).toMatchObject({ complete: false, failure: { kind: "bad-response" } });
+    expect(graph.server.requests.filter((r) => r.route === "users.list")).toHaveLength(1);
+  });
+
+  it("retries a read after a connection reset", async () => {
+    const fixture = pagedTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      faults: [{ match: { route: "users.list" }, effect: { kind: "reset" }, times: 1 }],
+    });
+    const read = await graph.directory.readProtectedUsers();
+    expect(read.complete).toBe(true);
+    expect(read.users).toHaveLength(7);
+    expect(graph.server.requests.map((r) => r.status)).toEqual([0, 200]);
+    expect(graph.directory.stats().retries).toBe(1);
+  });
+});
