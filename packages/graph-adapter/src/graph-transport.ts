@@ -66,21 +66,39 @@ function stateOf(context: Context): RequestState {
   return state;
 }
 
+/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 function createTokenCache(options: GraphTransportOptions) {
   const marginMs = options.tokenRefreshMarginMs ?? 120_000;
   let cached: { token: string; expiresOnMs: number } | undefined;
-  return async (forceRefresh: boolean, signal: AbortSignal): Promise<string> => {
+  // Requests that start together (parallel member reads) share one token request.
+  let inFlight: Promise<string> | undefined;
+  return (forceRefresh: boolean, signal: AbortSignal): Promise<string> => {
     if (!forceRefresh && cached !== undefined && cached.expiresOnMs - marginMs > Date.now()) {
-      return cached.token;
+      return Promise.resolve(cached.token);
     }
+    if (forceRefresh || inFlight === undefined) {
+      const request = fetchToken().finally(() => {
+        if (inFlight === request) inFlight = undefined;
+      });
+      inFlight = request;
+    }
+    return untilAborted(inFlight, signal);
+  };
+  // Shared by several requests, so not tied to one caller's signal; each caller stops waiting on its own.
+  async function fetchToken(): Promise<string> {
     let accessToken: Awaited<ReturnType<TokenCredential["getToken"]>>;
     try {
-      accessToken = await options.credential.getToken(options.scope, {
-        abortSignal: signal,
-        tenantId: options.tenantId,
-      });
+      accessToken = await options.credential.getToken(options.scope, { tenantId: options.tenantId });
     } catch (error) {
-      signal.throwIfAborted();
       throw createGraphDirectoryError(
         "unauthorized",
         `Could not get a Microsoft Graph token for tenant ${options.tenantId} (scope ${options.scope}); check the app registration's credential and the cloud setting.`,
@@ -95,7 +113,7 @@ function createTokenCache(options: GraphTransportOptions) {
     }
     cached = { token: accessToken.token, expiresOnMs: accessToken.expiresOnTimestamp };
     return accessToken.token;
-  };
+  }
 }
 
 function createAuthMiddleware(options: GraphTransportOptions): Middleware {

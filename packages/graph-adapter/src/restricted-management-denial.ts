@@ -4,21 +4,8 @@
  * error body, a `$batch` item, or a plain `{ status, code, message }`).
  * See https://learn.microsoft.com/entra/identity/role-based-access-control/admin-units-restricted-management
  */
-import type { RotationFailure } from "@rotation-exclusion/core";
+import { describesRestrictedManagementDenial, type RotationFailure } from "@rotation-exclusion/core";
 import { isGraphDirectoryError } from "./graph-directory-error.js";
-
-// TODO: use core's `describesRestrictedManagementDenial` once `@rotation-exclusion/core` exports it
-// (packages/core/src/restricted-management-denial.ts exists but is not re-exported from its index yet).
-// Same rule: the message must name the unit; whitespace runs are normalized before matching.
-const UNIT_PHRASE = "restricted management administrative unit";
-function describesRestrictedManagementDenial(failure: RotationFailure): boolean {
-  if (failure.status !== undefined && failure.status !== 403) return false;
-  if (failure.code !== undefined && failure.code.toLowerCase() !== "authorization_requestdenied")
-    return false;
-  const message =
-    typeof failure.message === "string" ? failure.message.replace(/\s+/g, " ").toLowerCase() : "";
-  return message.includes(UNIT_PHRASE);
-}
 
 type Loose = Record<string, unknown>;
 
