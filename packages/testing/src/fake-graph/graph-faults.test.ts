@@ -205,5 +205,8 @@ describe("fault matching", () => {
     graph.addFault({ effect: { kind: "error", status: 500 } });
     graph.clearFaults();
     expect((await send(graph, "GET", LIST)).status).toBe(200);
+    expect(() => graph.addFault({ effect: { kind: "reset" }, times: -1 })).toThrow(
+      expect.objectContaining({ name: "TestingError", code: "invalid-argument" }),
+    );
   });
 });
