@@ -59,6 +59,16 @@ export {
 export type { InMemoryFault, RoleReadFault } from "./in-memory-faults.js";
 export type { RoleHoldersRead } from "./in-memory-role-holders.js";
 export {
+  createRotationEngine,
+  generatePassword,
+  type RotationCycleReport,
+  type RotationEngine,
+  type RotationEngineCredential,
+  type RotationEngineFailure,
+  type RotationEngineOptions,
+  type RotationOutcome,
+} from "./rotation-engine.js";
+export {
   type RoleAssignmentOptions,
   type TenantBuilder,
   type TenantBuilderOptions,

@@ -1,0 +1,301 @@
+/**
+ * A minimal password-rotation engine, the kind of host the rotation guard is embedded in: one cycle
+ * resets the password of every managed account with `autoRotate` on, over real HTTPS to Microsoft Graph
+ * (`PATCH /v1.0/users/{id}`), asking the guard first when one is given. Small and honest on purpose: it
+ * exists so tests and the demo can show what the guard changes for a real rotation loop.
+ * Generated passwords never leave the request body: not in logs, errors or the report.
+ */
+import { randomInt } from "node:crypto";
+import { request as httpsRequest } from "node:https";
+import type {
+  AccountStore,
+  AutoRotateRecord,
+  ManagedAccount,
+  RotationGuard,
+  Verdict,
+} from "@rotation-exclusion/core";
+import { createTestingError } from "./testing-error.js";
+
+/** The part of an `@azure/identity` TokenCredential the engine uses (structural, no SDK dependency). */
+export interface RotationEngineCredential {
+  getToken(scopes: string | string[]): Promise<{ readonly token: string } | null>;
+}
+
+/** Options of {@link createRotationEngine}. */
+export interface RotationEngineOptions {
+  /** Graph root without `/v1.0` (`https://graph.microsoft.com`, or a fake server's `url`). */
+  readonly graphBaseUrl: string;
+  /** Where bearer tokens come from. */
+  readonly credential: RotationEngineCredential;
+  /** The store the engine rotates from (`autoRotate` decides who is rotated). */
+  readonly accounts: AccountStore;
+  /** Asked before every rotation, and told about every failure. Default: none (the unguarded engine). */
+  readonly guard?: RotationGuard | undefined;
+  /** Token scope. Default `https://graph.microsoft.com/.default`. */
+  readonly scope?: string;
+  /** Extra trusted CA (PEM) for the Graph root, such as a fake server's `ca`. Ignored with `fetch`. */
+  readonly ca?: string | undefined;
+  /** Sends the PATCH instead of node:https (for hosts with their own HTTP stack). */
+  readonly fetch?: typeof globalThis.fetch | undefined;
+  /** Makes a new password. Default: 24 random characters from four character classes. */
+  readonly passwordGenerator?: () => string;
+  /** Which accounts are due this cycle. Default: every account. */
+  readonly dueAccounts?: (account: ManagedAccount) => boolean;
+  /** Milliseconds since the epoch. Default `Date.now`. */
+  readonly clock?: () => number;
+}
+
+/** A failed password change, in Graph's words (never the password). */
+export interface RotationEngineFailure {
+  readonly status: number | null;
+  readonly code: string | null;
+  readonly message: string;
+  readonly requestId: string | null;
+}
+
+interface OutcomeBase {
+  readonly key: string;
+  readonly objectId: string | null;
+  readonly userPrincipalName: string | null;
+}
+
+/** What one cycle did with one managed account. */
+export type RotationOutcome =
+  | (OutcomeBase & { readonly status: "rotated" })
+  /** Rotation is off in the store; `record` says who turned it off and on what evidence. */
+  | (OutcomeBase & {
+      readonly status: "skipped";
+      readonly cause: "auto-rotate-off";
+      readonly record: AutoRotateRecord | null;
+    })
+  /** The guard said not to rotate; `verdict` is why (`null` when the check itself failed). */
+  | (OutcomeBase & {
+      readonly status: "skipped";
+      readonly cause: "guard";
+      readonly verdict: Verdict | null;
+      readonly reason: string;
+    })
+  /** The password change failed; `learned` is the guard's verdict after `recordRotationFailure`. */
+  | (OutcomeBase & {
+      readonly status: "failed";
+      readonly failure: RotationEngineFailure;
+      readonly learned: Verdict | null;
+    });
+
+/** The report of one rotation cycle, one outcome per managed account (not-due accounts are left out). */
+export interface RotationCycleReport {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly outcomes: readonly RotationOutcome[];
+  readonly rotated: number;
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+/** A rotation engine bound to one store and one Graph root. */
+export interface RotationEngine {
+  /** Runs one rotation cycle over the store, accounts one after the other. */
+  runCycle(options?: { readonly signal?: AbortSignal }): Promise<RotationCycleReport>;
+}
+
+const DEFAULTS = {
+  scope: "https://graph.microsoft.com/.default",
+  passwordGenerator: generatePassword,
+  dueAccounts: () => true,
+  clock: Date.now,
+} satisfies Required<Pick<RotationEngineOptions, "scope" | "passwordGenerator" | "dueAccounts" | "clock">>;
+
+const CLASSES = ["ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!#%+-=?@^_"];
+
+/** 24 characters, at least one of each class, so Entra's complexity rule (3 of 4 classes) always holds. */
+export function generatePassword(): string {
+  const all = CLASSES.join("");
+  const chars = CLASSES.map((set) => set[randomInt(set.length)] as string);
+  while (chars.length < 24) chars.push(all[randomInt(all.length)] as string);
+  for (let index = chars.length - 1; index > 0; index--) {
+    const swap = randomInt(index + 1);
+    [chars[index], chars[swap]] = [chars[swap] as string, chars[index] as string];
+  }
+  return chars.join("");
+}
+
+interface PatchResponse {
+  readonly status: number;
+  readonly requestId: string | null;
+  readonly text: string;
+}
+
+function patchWithHttps(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  ca: string | undefined,
+  signal: AbortSignal | undefined,
+) {
+  return new Promise<PatchResponse>((resolve, reject) => {
+    const requestOptions = {
+      method: "PATCH",
+      headers,
+      ...(ca !== undefined ? { ca } : {}),
+      ...(signal !== undefined ? { signal } : {}),
+    };
+    const request = httpsRequest(url, requestOptions, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const requestId = res.headers["request-id"];
+        resolve({
+          status: res.statusCode ?? 0,
+          requestId: typeof requestId === "string" ? requestId : null,
+          text: Buffer.concat(chunks).toString("utf8"),
+        });
+      });
+      res.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+function graphError(response: PatchResponse): RotationEngineFailure {
+  let code: string | null = null;
+  let message = `Graph answered HTTP ${response.status}`;
+  try {
+    const error = (JSON.parse(response.text) as { error?: { code?: unknown; message?: unknown } }).error;
+    if (typeof error?.code === "string") code = error.code;
+    if (typeof error?.message === "string") message = error.message;
+  } catch {
+    // Not a Graph error body: the status line is all we have.
+  }
+  return { status: response.status, code, message, requestId: response.requestId };
+}
+
+/**
+ * Creates a minimal rotation engine.
+ *
+ * @example
+ * await using graph = await startFakeGraphServer(tenant);
+ * const engine = createRotationEngine({ graphBaseUrl: graph.url, ca: graph.ca, credential, accounts, guard });
+ * const report = await engine.runCycle(); // protected accounts are skipped, not failed
+ */
+export function createRotationEngine(options: RotationEngineOptions): RotationEngine {
+  let root: URL;
+  try {
+    root = new URL(options.graphBaseUrl);
+  } catch {
+    throw createTestingError(
+      "invalid-argument",
+      "createRotationEngine: graphBaseUrl must be an absolute URL.",
+    );
+  }
+  if (root.protocol !== "https:") {
+    throw createTestingError("invalid-argument", "createRotationEngine: graphBaseUrl must use https://.");
+  }
+  const { accounts, guard, ca } = options;
+  const scope = options.scope ?? DEFAULTS.scope;
+  const passwordGenerator = options.passwordGenerator ?? DEFAULTS.passwordGenerator;
+  const dueAccounts = options.dueAccounts ?? DEFAULTS.dueAccounts;
+  const clock = options.clock ?? DEFAULTS.clock;
+
+  async function patch(account: ManagedAccount, signal?: AbortSignal): Promise<PatchResponse> {
+    const target = account.objectId ?? account.userPrincipalName ?? account.key;
+    const url = `${root.origin}/v1.0/users/${encodeURIComponent(target)}`;
+    const token = (await options.credential.getToken(scope))?.token;
+    if (token === undefined) throw new Error("the credential returned no token");
+    const body = JSON.stringify({
+      passwordProfile: { password: passwordGenerator(), forceChangePasswordNextSignIn: false },
+    });
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    if (options.fetch === undefined) return patchWithHttps(url, headers, body, ca, signal);
+    const response = await options.fetch(url, {
+      method: "PATCH",
+      headers,
+      body,
+      ...(signal ? { signal } : {}),
+    });
+    return {
+      status: response.status,
+      requestId: response.headers.get("request-id"),
+      text: await response.text(),
+    };
+  }
+
+  async function rotateOne(account: ManagedAccount, signal?: AbortSignal): Promise<RotationOutcome> {
+    const base: OutcomeBase = {
+      key: account.key,
+      objectId: account.objectId ?? null,
+      userPrincipalName: account.userPrincipalName ?? null,
+    };
+    if (!account.autoRotate) {
+      return { ...base, status: "skipped", cause: "auto-rotate-off", record: account.record ?? null };
+    }
+    const input = {
+      ...(account.objectId !== undefined ? { id: account.objectId } : {}),
+      ...(account.userPrincipalName !== undefined ? { userPrincipalName: account.userPrincipalName } : {}),
+    };
+    if (guard !== undefined) {
+      try {
+        const verdict = await guard.checkProtection(input, { signal });
+        if (verdict.status !== "not-protected") {
+          return { ...base, status: "skipped", cause: "guard", verdict, reason: verdict.reason };
+        }
+      } catch (error) {
+        signal?.throwIfAborted();
+        // Same rule as isRotationProtected: when the check fails, do not rotate.
+        const reason = `protection check failed: ${error instanceof Error ? error.message : String(error)}`;
+        return { ...base, status: "skipped", cause: "guard", verdict: null, reason };
+      }
+    }
+    let failure: RotationEngineFailure;
+    try {
+      const response = await patch(account, signal);
+      if (response.status >= 200 && response.status < 300) return { ...base, status: "rotated" };
+      failure = graphError(response);
+    } catch (error) {
+      signal?.throwIfAborted();
+      const message = error instanceof Error ? error.message : String(error);
+      failure = { status: null, code: null, message: `request failed: ${message}`, requestId: null };
+    }
+    let learned: Verdict | null = null;
+    if (guard !== undefined) {
+      try {
+        learned = await guard.recordRotationFailure(
+          input,
+          {
+            ...(failure.status !== null ? { status: failure.status } : {}),
+            ...(failure.code !== null ? { code: failure.code } : {}),
+            message: failure.message,
+            ...(failure.requestId !== null ? { requestId: failure.requestId } : {}),
+          },
+          { signal },
+        );
+      } catch {
+        signal?.throwIfAborted();
+        // A store that cannot take the exclusion now: the failure is still reported; the next cycle retries.
+      }
+    }
+    return { ...base, status: "failed", failure, learned };
+  }
+
+  return {
+    async runCycle(cycleOptions = {}) {
+      const { signal } = cycleOptions;
+      const startedAt = new Date(clock()).toISOString();
+      const outcomes: RotationOutcome[] = [];
+      for (const account of await accounts.list({ signal })) {
+        signal?.throwIfAborted();
+        if (!dueAccounts(account)) continue;
+        outcomes.push(await rotateOne(account, signal));
+      }
+      const count = (status: RotationOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
+      return {
+        startedAt,
+        finishedAt: new Date(clock()).toISOString(),
+        outcomes,
+        rotated: count("rotated"),
+        skipped: count("skipped"),
+        failed: count("failed"),
+      };
+    },
+  };
+}
