@@ -20,6 +20,7 @@ import { createRequestRunner } from "./graph-request-runner.js";
 import { createGraphTransport } from "./graph-transport.js";
 import { readProtectedUsers } from "./read-protected-users.js";
 import { readRestrictedUnits } from "./read-restricted-units.js";
+import { type RoleHoldersRead, readRoleHolders } from "./read-role-holders.js";
 import { createRequestStats } from "./request-stats.js";
 import { normalizeGraphFailure } from "./restricted-management-denial.js";
 
@@ -31,6 +32,11 @@ export interface GraphDirectory extends DirectoryReader {
   readonly graphRoot: string;
   /** The primary signal as last observed by `readProtectedUsers` (`undefined` before the first read). */
   primarySignal(): PrimarySignal | undefined;
+  /**
+   * Holders of a directory role (display name or role definition id): active and PIM-eligible
+   * assignments, role-assignable groups expanded to their direct user members.
+   */
+  readRoleHolders(role: string, options?: ReadOptions): Promise<RoleHoldersRead>;
   classifyFailure(error: unknown): RotationFailure | undefined;
   stats(): DirectoryStats;
 }
@@ -94,6 +100,9 @@ export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirec
     },
     checkUsers(refs: readonly AccountRef[], readOptions: ReadOptions = {}): Promise<readonly UserCheck[]> {
       return checkUsers(context, refs, mode, readOptions.signal);
+    },
+    readRoleHolders(role: string, readOptions: ReadOptions = {}): Promise<RoleHoldersRead> {
+      return readRoleHolders(context, role, readOptions.signal);
     },
     classifyFailure: normalizeGraphFailure,
     stats: () => stats.snapshot(),

@@ -24,6 +24,7 @@ export {
   resolveGraphDirectoryOptions,
 } from "./graph-directory-options.js";
 export type { FetchFunction } from "./graph-transport.js";
+export type { RoleHoldersRead } from "./read-role-holders.js";
 export { isRestrictedManagementDenial, normalizeGraphFailure } from "./restricted-management-denial.js";
 export {
   backoffDelayMs,

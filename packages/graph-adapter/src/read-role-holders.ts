@@ -1,0 +1,268 @@
+/**
+ * The holders of one directory role, for "import every Global Administrator": the role definition (by
+ * display name through an OData string literal, or by id), its active assignments and its PIM eligibility
+ * instances with `$expand=principal`, and each role-assignable group expanded once to its direct user
+ * members, a few groups at a time. Every failed step is reported (never thrown), so an unreadable group
+ * makes the read incomplete instead of silently dropping its members.
+ * See https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments,
+ * https://learn.microsoft.com/graph/api/rbacapplication-list-roleeligibilityscheduleinstances and
+ * https://learn.microsoft.com/graph/api/group-list-members.
+ */
+import type { DirectoryFailure, DirectoryReader, DirectoryUser } from "@rotation-exclusion/core";
+import { type DirectoryContext, graphUrl, objectId, stringOrNull } from "./directory-context.js";
+import { toDirectoryFailure } from "./directory-failure.js";
+import {
+  createGraphDirectoryError,
+  type GraphDirectoryError,
+  isGraphDirectoryError,
+} from "./graph-directory-error.js";
+import { readAllPages } from "./graph-paging.js";
+import { mapBounded } from "./map-bounded.js";
+import {
+  type AssignmentItem,
+  directoryUser,
+  odataType,
+  readAssignmentItem,
+} from "./role-assignment-items.js";
+
+/** Core's role-holder read (derived from the port: core's entry does not re-export these types yet). */
+export type RoleHoldersRead = Awaited<ReturnType<NonNullable<DirectoryReader["readRoleHolders"]>>>;
+type RoleUserHolder = RoleHoldersRead["users"][number];
+type RoleOtherHolder = RoleHoldersRead["others"][number];
+type RoleReadFailure = RoleHoldersRead["failures"][number];
+type RoleStep = RoleReadFailure["step"];
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// The application permission each step needs; a 403 names it (PIM answers 403 with code UnknownError).
+const PERMISSION: Record<RoleStep, string> = {
+  "role-definition": "RoleManagement.Read.Directory",
+  "active-assignments": "RoleManagement.Read.Directory",
+  "eligible-assignments": "RoleEligibilitySchedule.Read.Directory",
+  "group-members": "GroupMember.Read.All",
+};
+
+/** An OData string literal: single quotes doubled (https://docs.oasis-open.org/odata/odata/v4.01/). */
+function odataString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function failureOf(step: RoleStep, error: GraphDirectoryError): DirectoryFailure {
+  const failure = toDirectoryFailure(error);
+  if (error.status !== 403) return failure;
+  return {
+    ...failure,
+    kind: "permission-missing",
+    message: `${failure.message} The app likely lacks the application permission ${PERMISSION[step]} (with admin consent).`,
+  };
+}
+
+function badPage(context: DirectoryContext, what: string, problem: string): GraphDirectoryError {
+  return createGraphDirectoryError("bad-response", `${what} on tenant ${context.tenantId}: ${problem}.`);
+}
+
+type RoleLookup =
+  | { readonly role: { readonly id: string; readonly displayName: string | null } | null }
+  | { readonly error: GraphDirectoryError };
+
+async function findRole(
+  context: DirectoryContext,
+  role: string,
+  signal: AbortSignal | undefined,
+): Promise<RoleLookup> {
+  const what = `Reading role definition "${role}"`;
+  if (GUID.test(role)) {
+    const id = role.toLowerCase();
+    try {
+      return await context.runner.run({
+        route: "GET /roleManagement/directory/roleDefinitions/{id}",
+        what,
+        idempotent: true,
+        signal,
+        request: () => ({
+          method: "GET",
+          url: graphUrl(context, `/roleManagement/directory/roleDefinitions/${id}?$select=id,displayName`),
+        }),
+        accept: ({ json }) => {
+          const found = objectId(json);
+          if (found === undefined) throw badPage(context, what, "the role definition has no id");
+          return { role: { id: found, displayName: stringOrNull(json, "displayName") } };
+        },
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (!isGraphDirectoryError(error)) throw error;
+      // No such role is a finding for the caller, not a failed read.
+      if (error.code === "not-found") return { role: null };
+      return { error };
+    }
+  }
+  const found: { id: string; displayName: string | null }[] = [];
+  const filter = encodeURIComponent(`displayName eq ${odataString(role)}`);
+  const result = await readAllPages(context.runner, {
+    firstUrl: graphUrl(
+      context,
+      `/roleManagement/directory/roleDefinitions?$filter=${filter}&$select=id,displayName`,
+    ),
+    route: "GET /roleManagement/directory/roleDefinitions",
+    what,
+    tenantId: context.tenantId,
+    signal,
+    onPage(items) {
+      const page = items.map((item) => {
+        const id = objectId(item);
+        if (id === undefined) throw badPage(context, what, "a role definition without an id was returned");
+        return { id, displayName: stringOrNull(item, "displayName") };
+      });
+      found.push(...page);
+    },
+  });
+  // A match already read is positive evidence; a later page's failure cannot undo it.
+  if (found[0] !== undefined) return { role: found[0] };
+  if (result.error !== undefined) return { error: result.error };
+  return { role: null };
+}
+
+async function readAssignments(
+  context: DirectoryContext,
+  role: { readonly id: string; readonly displayName: string | null },
+  kind: "active" | "eligible",
+  signal: AbortSignal | undefined,
+): Promise<{ items: AssignmentItem[]; error?: GraphDirectoryError | undefined }> {
+  const items: AssignmentItem[] = [];
+  const entitySet = kind === "active" ? "roleAssignments" : "roleEligibilityScheduleInstances";
+  const what = `Listing ${kind} assignments of role "${role.displayName ?? role.id}"`;
+  const filter = encodeURIComponent(`roleDefinitionId eq ${odataString(role.id)}`);
+  const result = await readAllPages(context.runner, {
+    firstUrl: graphUrl(context, `/roleManagement/directory/${entitySet}?$filter=${filter}&$expand=principal`),
+    route: `GET /roleManagement/directory/${entitySet}`,
+    what,
+    tenantId: context.tenantId,
+    signal,
+    onPage(page) {
+      const read: AssignmentItem[] = [];
+      for (const raw of page) {
+        const item = readAssignmentItem(raw, kind);
+        if ("problem" in item) throw badPage(context, what, item.problem);
+        read.push(item);
+      }
+      items.push(...read);
+    },
+  });
+  return { items, error: result.error };
+}
+
+interface GroupMembers {
+  readonly users: DirectoryUser[];
+  readonly error?: GraphDirectoryError | undefined;
+}
+
+async function readGroupMembers(
+  context: DirectoryContext,
+  groupId: string,
+  signal: AbortSignal | undefined,
+): Promise<GroupMembers> {
+  const users: DirectoryUser[] = [];
+  const what = `Listing members of role-assignable group ${groupId}`;
+  const result = await readAllPages(context.runner, {
+    firstUrl: graphUrl(
+      context,
+      `/groups/${encodeURIComponent(groupId)}/members?$select=id,userPrincipalName,displayName&$top=${context.pageSizes.members}`,
+    ),
+    route: "GET /groups/{id}/members",
+    what,
+    tenantId: context.tenantId,
+    signal,
+    onPage(items) {
+      const page: DirectoryUser[] = [];
+      for (const item of items) {
+        const id = objectId(item);
+        if (id === undefined) throw badPage(context, what, "a member without an id was returned");
+        // Role-assignable groups cannot nest groups; only users are accounts to import.
+        if (odataType(item) === "microsoft.graph.user") page.push(directoryUser(item, id));
+      }
+      users.push(...page);
+    },
+  });
+  return { users, error: result.error };
+}
+
+/** Reads the holders of `role` (display name or role definition id); rejects only with the abort reason. */
+export async function readRoleHolders(
+  context: DirectoryContext,
+  role: string,
+  signal: AbortSignal | undefined,
+): Promise<RoleHoldersRead> {
+  signal?.throwIfAborted();
+  const users: RoleUserHolder[] = [];
+  const others: RoleOtherHolder[] = [];
+  const failures: RoleReadFailure[] = [];
+  const lookup = await findRole(context, role, signal);
+  if ("error" in lookup) {
+    const failure = failureOf("role-definition", lookup.error);
+    return { role: null, users, others, complete: false, failures: [{ step: "role-definition", failure }] };
+  }
+  const definition = lookup.role;
+  if (definition === null) return { role: null, users, others, complete: true, failures };
+
+  const assignments: AssignmentItem[] = [];
+  for (const kind of ["active", "eligible"] as const) {
+    const read = await readAssignments(context, definition, kind, signal);
+    assignments.push(...read.items);
+    if (read.error !== undefined) {
+      const step = kind === "active" ? "active-assignments" : "eligible-assignments";
+      failures.push({ step, failure: failureOf(step, read.error) });
+    }
+  }
+
+  // Each group once, however many assignments it holds the role through.
+  const groups = new Map<string, string | null>();
+  for (const { principal } of assignments) {
+    if (principal.type === "group" && !groups.has(principal.id))
+      groups.set(principal.id, principal.displayName);
+  }
+  const groupIds = [...groups.keys()];
+  const expanded = await mapBounded(groupIds, context.memberReadConcurrency, (groupId) =>
+    readGroupMembers(context, groupId, signal),
+  );
+  const membersOf = new Map(groupIds.map((groupId, index) => [groupId, expanded[index] as GroupMembers]));
+  for (const [groupId, members] of membersOf) {
+    if (members.error === undefined) continue;
+    failures.push({
+      step: "group-members",
+      groupId,
+      groupDisplayName: groups.get(groupId) ?? null,
+      failure: failureOf("group-members", members.error),
+    });
+  }
+
+  for (const assignment of assignments) {
+    const base = {
+      kind: assignment.kind,
+      directoryScopeId: assignment.directoryScopeId,
+      assignmentId: assignment.assignmentId,
+    };
+    const { principal } = assignment;
+    if (principal.type === "user") {
+      users.push({ ...base, user: principal.user, via: null });
+    } else if (principal.type === "group") {
+      const via = { groupId: principal.id, groupDisplayName: principal.displayName };
+      // Members read before a failing page are still holders; the failure makes the read incomplete.
+      for (const user of membersOf.get(principal.id)?.users ?? []) users.push({ ...base, user, via });
+    } else {
+      others.push({
+        ...base,
+        principalId: principal.id,
+        principalType: principal.type,
+        displayName: principal.displayName,
+      });
+    }
+  }
+  return {
+    role: definition,
+    users,
+    others,
+    complete: failures.length === 0,
+    failures,
+  };
+}
