@@ -9,7 +9,7 @@ import {
   type ManagedAccount,
   ROTATION_EXCLUSION_ACTOR,
 } from "./account-store.js";
-import type { ProtectedVerdict, Verdict } from "./verdict.js";
+import type { ProtectedVerdict, UnknownVerdict, Verdict } from "./verdict.js";
 
 /** The outcome an account lands in, and the write (if any) that gets it there. */
 export type PlannedAction =
@@ -46,6 +46,22 @@ export function exclusionRecordFor(verdict: ProtectedVerdict, now: string): Auto
     changedBy: ROTATION_EXCLUSION_ACTOR,
     reasonCode: verdict.reasonCode,
     reason: verdict.reason,
+    unitIds: verdict.unitIds,
+    evidence: verdict.evidence,
+    changedAt: now,
+  };
+}
+
+/**
+ * The record of an account imported (role import) before its protection could be verified: rotation
+ * stays off until an exclusion run decides it (converted to an exclusion, or activated).
+ */
+export function pendingRecordFor(verdict: UnknownVerdict, now: string): AutoRotateRecord {
+  return {
+    kind: "pendingVerification",
+    changedBy: ROTATION_EXCLUSION_ACTOR,
+    reasonCode: verdict.reasonCode,
+    reason: `Imported with rotation off until protection is verified: ${verdict.reason}`,
     unitIds: verdict.unitIds,
     evidence: verdict.evidence,
     changedAt: now,

@@ -13,7 +13,12 @@ export type FindingCode =
   | "NON_USER_MEMBER"
   | "PRIMARY_SIGNAL_UNAVAILABLE"
   | "PROTECTED_SET_INCOMPLETE"
-  | "UNIT_LIST_INCOMPLETE";
+  | "UNIT_LIST_INCOMPLETE"
+  | "ROLE_NOT_FOUND"
+  | "ROLE_GROUP_UNREADABLE"
+  | "ROLE_ASSIGNMENTS_UNREADABLE"
+  | "ROLE_ELIGIBILITY_UNREADABLE"
+  | "ROLE_HELD_BY_SERVICE_PRINCIPAL";
 
 /** All finding codes, in a stable order. */
 export const FINDING_CODES = [
@@ -25,6 +30,11 @@ export const FINDING_CODES = [
   "PRIMARY_SIGNAL_UNAVAILABLE",
   "PROTECTED_SET_INCOMPLETE",
   "UNIT_LIST_INCOMPLETE",
+  "ROLE_NOT_FOUND",
+  "ROLE_GROUP_UNREADABLE",
+  "ROLE_ASSIGNMENTS_UNREADABLE",
+  "ROLE_ELIGIBILITY_UNREADABLE",
+  "ROLE_HELD_BY_SERVICE_PRINCIPAL",
 ] as const satisfies readonly FindingCode[];
 
 /** One thing worth telling an operator about the tenant, safe to print. */
@@ -36,6 +46,8 @@ export interface Finding {
   readonly unitId?: string | undefined;
   /** The directory object concerned (a group, a non-user member), when there is one. */
   readonly objectId?: string | undefined;
+  /** The directory role concerned (role import findings), when there is one. */
+  readonly roleId?: string | undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ export {
   type NewManagedAccount,
   ROTATION_EXCLUSION_ACTOR,
 } from "./account-store.js";
+export type { ApplyRoleImportOptions } from "./apply-role-import.js";
 export type {
   AccountRef,
   DirectoryFailure,
@@ -20,6 +21,10 @@ export type {
   ReadOptions,
   RestrictedUnit,
   RestrictedUnitsRead,
+  RoleHoldersRead,
+  RoleOtherHolder,
+  RoleReadFailure,
+  RoleUserHolder,
   RotationFailure,
   UnitMembers,
   UserCheck,
@@ -36,6 +41,22 @@ export type {
 export { FINDING_CODES, type Finding, type FindingCode } from "./finding.js";
 export { type Logger, silentLogger } from "./logger.js";
 export { describesRestrictedManagementDenial } from "./restricted-management-denial.js";
+export type {
+  PlanRoleImportOptions,
+  RoleImportAccount,
+  RoleImportAs,
+  RoleImportOther,
+  RoleImportPath,
+  RoleImportPlan,
+  RoleImportRole,
+} from "./role-import-plan.js";
+export type {
+  RoleImportConflict,
+  RoleImportEntry,
+  RoleImportError,
+  RoleImportReport,
+  RoleImportUpdate,
+} from "./role-import-report.js";
 export {
   createRotationExclusionError,
   isRotationExclusionError,

@@ -1,10 +1,20 @@
 /**
  * The one error type of `@rotation-exclusion/core`. Verdicts ("protected", "could not tell") are values;
- * this error is only for broken input, broken options, a failing account store, or an abort.
+ * this error is only for broken input, broken options, a failing account store, a missing optional
+ * capability, or an abort.
  */
 
-/** Why a {@link RotationExclusionError} was thrown. The list is fixed: hosts switch on it. */
-export type RotationExclusionErrorCode = "invalid-input" | "invalid-options" | "store-failed" | "aborted";
+/**
+ * Why a {@link RotationExclusionError} was thrown. The list is fixed: hosts switch on it.
+ * `unsupported`: the directory or the store lacks an optional capability the call needs (for example
+ * `readRoleHolders` or `add` for a role import).
+ */
+export type RotationExclusionErrorCode =
+  | "invalid-input"
+  | "invalid-options"
+  | "store-failed"
+  | "aborted"
+  | "unsupported";
 
 /** All error codes, in a stable order. */
 export const ROTATION_EXCLUSION_ERROR_CODES = [
@@ -12,6 +22,7 @@ export const ROTATION_EXCLUSION_ERROR_CODES = [
   "invalid-options",
   "store-failed",
   "aborted",
+  "unsupported",
 ] as const satisfies readonly RotationExclusionErrorCode[];
 
 // A registry symbol, so that the guard recognizes errors from another copy of this package

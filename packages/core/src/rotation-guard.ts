@@ -5,6 +5,7 @@
 
 import { type AccountInput, isGuid, parseAccountInput } from "./account-input.js";
 import type { AccountStore } from "./account-store.js";
+import { type ApplyRoleImportOptions, applyRoleImport } from "./apply-role-import.js";
 import { checkUsersSafely, classifyAccounts } from "./classify-accounts.js";
 import { decideVerdict } from "./decide-verdict.js";
 import type { DirectoryReader, RotationFailure } from "./directory-reader.js";
@@ -14,6 +15,8 @@ import type { ExclusionReport, ReleasedEvent } from "./exclusion-report.js";
 import { createDenialMemory, type GuardContext } from "./guard-context.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { recordRotationFailure } from "./record-rotation-failure.js";
+import { type PlanRoleImportOptions, planRoleImport, type RoleImportPlan } from "./role-import-plan.js";
+import type { RoleImportReport } from "./role-import-report.js";
 import { createRotationExclusionError, isRotationExclusionError } from "./rotation-exclusion-error.js";
 import { createSnapshotRefresher } from "./snapshot-refresher.js";
 import type { TenantSnapshot } from "./tenant-snapshot.js";
@@ -72,6 +75,23 @@ export interface RotationGuard {
     failure: RotationFailure | unknown,
     options?: CheckOptions,
   ): Promise<Verdict>;
+  /**
+   * Plans importing the holders of directory roles (active, PIM-eligible, through role-assignable
+   * groups) as managed accounts, each with its verdict: protected accounts would arrive with rotation
+   * off, unprotected ones with rotation on, undecided ones off and pending verification. Writes nothing.
+   * Throws `unsupported` when the directory reader has no `readRoleHolders`.
+   *
+   * @example
+   * const plan = await guard.planRoleImport({ roles: ["Global Administrator"] });
+   * const report = await guard.applyRoleImport(plan);
+   */
+  planRoleImport(options: PlanRoleImportOptions): Promise<RoleImportPlan>;
+  /**
+   * Applies a role import plan: adds the accounts the store does not manage yet, never changes an
+   * operator's choice, and decides accounts we parked for verification. Idempotent. Throws
+   * `unsupported` when the account store has no `add`.
+   */
+  applyRoleImport(plan: RoleImportPlan, options?: ApplyRoleImportOptions): Promise<RoleImportReport>;
   /** The last snapshot taken (read-only view), or undefined before the first read. */
   lastSnapshot(): TenantSnapshot | undefined;
 }
@@ -221,6 +241,8 @@ export function createRotationGuard(options: RotationGuardOptions): RotationGuar
         checkProtection(account, checkOptions),
       );
     },
+    planRoleImport: (planOptions) => planRoleImport(ctx, planOptions),
+    applyRoleImport: (plan, applyOptions) => applyRoleImport(ctx, plan, applyOptions),
     lastSnapshot: () => ctx.refresher.current(),
   };
 }

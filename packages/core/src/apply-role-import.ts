@@ -1,0 +1,278 @@
+/**
+ * Applying a role import plan: add the accounts the store does not manage yet (compare-and-set `add`;
+ * a conflict is reported, never overwritten), leave managed accounts as they are, except those parked
+ * by us for verification, which are decided exactly as an exclusion run would decide them. Verdicts are
+ * re-decided on the guard's current snapshot, so a plan that aged before being applied never turns
+ * rotation on for an account that became protected meanwhile.
+ */
+
+import { isGuid } from "./account-input.js";
+import type { AccountWrite, ManagedAccount, NewManagedAccount } from "./account-store.js";
+import { summarizeError } from "./error-summary.js";
+import { isOurRecord, planAccount } from "./exclusion-plan.js";
+import type { GuardContext } from "./guard-context.js";
+import { importAsFor, type RoleImportAccount, type RoleImportPlan } from "./role-import-plan.js";
+import type {
+  RoleImportConflict,
+  RoleImportEntry,
+  RoleImportError,
+  RoleImportReport,
+  RoleImportUpdate,
+} from "./role-import-report.js";
+import { createRotationExclusionError } from "./rotation-exclusion-error.js";
+import type { Verdict } from "./verdict.js";
+import { verifyAccounts } from "./verify-accounts.js";
+
+/** Options of {@link applyRoleImport}. */
+export interface ApplyRoleImportOptions {
+  /** Report what would be written without writing anything. */
+  readonly dryRun?: boolean | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+type Bucket = keyof RoleImportReport["added"];
+
+type Task =
+  | { readonly type: "add"; readonly index: number; readonly entry: RoleImportEntry; readonly bucket: Bucket }
+  | {
+      readonly type: "update";
+      readonly index: number;
+      readonly entry: RoleImportUpdate;
+      readonly key: string;
+      readonly write: AccountWrite;
+    };
+
+function invalidPlan(message: string): never {
+  throw createRotationExclusionError("invalid-input", `applyRoleImport: ${message}`);
+}
+
+/** Checks the plan is one of this tenant's, with usable object ids; drops repeated accounts. */
+function accountsOf(ctx: GuardContext, plan: RoleImportPlan): RoleImportAccount[] {
+  if (typeof plan !== "object" || plan === null) invalidPlan("the plan must be a planRoleImport() result");
+  if (typeof plan.tenantId !== "string" || plan.tenantId.toLowerCase() !== ctx.tenantId) {
+    invalidPlan(
+      `the plan was made for tenant ${String(plan.tenantId)}, not for this guard's tenant ${ctx.tenantId}`,
+    );
+  }
+  if (!Array.isArray(plan.accounts) || !Array.isArray(plan.others) || !Array.isArray(plan.findings)) {
+    invalidPlan("the plan must have accounts, others and findings arrays");
+  }
+  const seen = new Set<string>();
+  return plan.accounts.filter((account, index) => {
+    if (!isGuid(account?.objectId)) invalidPlan(`accounts[${index}].objectId is not an Entra object id`);
+    const id = account.objectId.toLowerCase();
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+async function listManaged(ctx: GuardContext, signal: AbortSignal | undefined): Promise<ManagedAccount[]> {
+  try {
+    return [...(await ctx.accounts.list(signal ? { signal } : {}))];
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    const summary = summarizeError(error);
+    ctx.log.error({ error: summary }, "listing managed accounts failed");
+    throw createRotationExclusionError(
+      "store-failed",
+      `Listing the managed accounts of tenant ${ctx.tenantId} failed (${summary.name}: ${summary.message}); nothing was imported, retry the import`,
+      { cause: error, tenantId: ctx.tenantId },
+    );
+  }
+}
+
+function bucketOf(entry: RoleImportEntry): Bucket {
+  if (entry.autoRotate) return "rotating";
+  return entry.record?.kind === "exclusion" ? "excluded" : "pending";
+}
+
+/**
+ * Applies a role import plan through the account store. Throws `invalid-input` for a plan of another
+ * tenant, `unsupported` for a store without `add`, `store-failed` when the store cannot be listed.
+ */
+export async function applyRoleImport(
+  ctx: GuardContext,
+  plan: RoleImportPlan,
+  options: ApplyRoleImportOptions = {},
+): Promise<RoleImportReport> {
+  const accounts = accountsOf(ctx, plan);
+  const store = ctx.accounts;
+  const add = store.add;
+  if (typeof add !== "function") {
+    throw createRotationExclusionError(
+      "unsupported",
+      `The account store of tenant ${ctx.tenantId} cannot add accounts (it has no add); a role import needs it`,
+      { tenantId: ctx.tenantId },
+    );
+  }
+  const addAccount = (account: NewManagedAccount) => add.call(store, account);
+  const { signal } = options;
+  const dryRun = options.dryRun === true;
+  signal?.throwIfAborted();
+  const managed = await listManaged(ctx, signal);
+  const { verdicts } = await verifyAccounts(
+    ctx,
+    accounts.map((account) => ({
+      id: account.objectId,
+      userPrincipalName: account.userPrincipalName ?? undefined,
+    })),
+    signal,
+  );
+  const now = new Date(ctx.clock()).toISOString();
+
+  const byId = new Map<string, ManagedAccount>();
+  const byUpn = new Map<string, ManagedAccount>();
+  for (const account of managed) {
+    const id = account.objectId?.toLowerCase();
+    const upn = account.userPrincipalName?.toLowerCase();
+    if (id && !byId.has(id)) byId.set(id, account);
+    if (upn && !byUpn.has(upn)) byUpn.set(upn, account);
+  }
+
+  const alreadyManaged: (RoleImportEntry & { index: number })[] = [];
+  const tasks: Task[] = [];
+  accounts.forEach((account, index) => {
+    const verdict = verdicts[index] as Verdict;
+    const { objectId, userPrincipalName, displayName } = account;
+    const base = { objectId, userPrincipalName, displayName, verdict };
+    const sameId = byId.get(objectId.toLowerCase());
+    const match = sameId ?? (userPrincipalName ? byUpn.get(userPrincipalName.toLowerCase()) : undefined);
+    if (match === undefined) {
+      const entry = { ...base, key: null, ...importAsFor(verdict, now) };
+      tasks.push({ type: "add", index, entry, bucket: bucketOf(entry) });
+      return;
+    }
+    // Our own parked record is the one thing an import may change on a managed account, and only when
+    // the store's account is this very user (same object id, or no object id to contradict the UPN).
+    const sameUser = sameId !== undefined || match.objectId === undefined;
+    if (sameUser && isOurRecord(match.record, "pendingVerification")) {
+      const action = planAccount(match, verdict, { restoreReleased: ctx.restoreReleased, now });
+      if (action.outcome === "excluded" || action.outcome === "activated") {
+        const { write } = action;
+        const entry = { ...base, key: match.key, autoRotate: write.autoRotate, record: write.record };
+        tasks.push({
+          type: "update",
+          index,
+          key: match.key,
+          write,
+          entry: { ...entry, outcome: action.outcome },
+        });
+        return;
+      }
+    }
+    alreadyManaged.push({
+      ...base,
+      index,
+      key: match.key,
+      autoRotate: match.autoRotate,
+      record: match.record ?? null,
+    });
+  });
+
+  const added: Record<Bucket, (RoleImportEntry & { index: number })[]> = {
+    rotating: [],
+    excluded: [],
+    pending: [],
+  };
+  const updated: (RoleImportUpdate & { index: number })[] = [];
+  const conflicts: (RoleImportConflict & { index: number })[] = [];
+  const errors: (RoleImportError & { index: number })[] = [];
+  const deferred: (RoleImportEntry & { index: number })[] = [];
+
+  async function run(task: Task): Promise<void> {
+    const { index, entry } = task;
+    try {
+      // The caller's signal is not passed on: a half-cancelled compare-and-set leaves us unsure whether
+      // it landed. Writes are short; an abort only stops new ones.
+      const newAccount: NewManagedAccount = {
+        objectId: entry.objectId,
+        ...(entry.userPrincipalName === null ? {} : { userPrincipalName: entry.userPrincipalName }),
+        autoRotate: entry.autoRotate,
+        record: entry.record,
+      };
+      const result =
+        task.type === "add" ? await addAccount(newAccount) : await store.update(task.key, task.write);
+      if (result.status === "conflict") {
+        conflicts.push({ ...entry, index, current: result.current });
+        ctx.log.warn(
+          { objectId: entry.objectId, write: task.type },
+          "account exists or changed; not overwritten",
+        );
+        return;
+      }
+      const written = { ...entry, index, key: result.account.key };
+      if (task.type === "add") added[task.bucket].push(written);
+      else updated.push({ ...task.entry, ...written });
+      ctx.log.info(
+        { key: written.key, objectId: entry.objectId, write: task.type, autoRotate: entry.autoRotate },
+        "role import wrote an account",
+      );
+    } catch (error) {
+      const summary = summarizeError(error);
+      errors.push({ ...entry, index, message: `${summary.name}: ${summary.message}` });
+      ctx.log.error(
+        { objectId: entry.objectId, write: task.type, error: summary },
+        "role import write failed; the import continues",
+      );
+    }
+  }
+
+  let next = 0;
+  if (dryRun) {
+    for (const task of tasks) {
+      if (task.type === "add") added[task.bucket].push({ ...task.entry, index: task.index });
+      else updated.push({ ...task.entry, index: task.index });
+    }
+    next = tasks.length;
+  } else {
+    const worker = async () => {
+      while (next < tasks.length && signal?.aborted !== true) {
+        const task = tasks[next] as Task;
+        next += 1;
+        await run(task);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ctx.writeConcurrency, tasks.length) }, worker));
+  }
+  const aborted = next < tasks.length;
+  for (const task of tasks.slice(next)) deferred.push({ ...task.entry, index: task.index });
+
+  // Concurrent writes finish in any order; reports list accounts in the plan's order.
+  const inOrder = <T extends { index: number }>(list: T[]): Omit<T, "index">[] =>
+    list.sort((a, b) => a.index - b.index).map(({ index: _index, ...entry }) => entry);
+  const report: RoleImportReport = {
+    tenantId: ctx.tenantId,
+    dryRun,
+    aborted,
+    complete: plan.complete === true && !aborted && errors.length === 0,
+    added: {
+      rotating: inOrder(added.rotating),
+      excluded: inOrder(added.excluded),
+      pending: inOrder(added.pending),
+    },
+    alreadyManaged: inOrder(alreadyManaged),
+    updated: inOrder(updated),
+    deferred: inOrder(deferred),
+    conflicts: inOrder(conflicts),
+    errors: inOrder(errors),
+    skipped: plan.others,
+    findings: plan.findings,
+  };
+  ctx.log.info(
+    {
+      dryRun,
+      aborted,
+      complete: report.complete,
+      addedRotating: report.added.rotating.length,
+      addedExcluded: report.added.excluded.length,
+      addedPending: report.added.pending.length,
+      alreadyManaged: report.alreadyManaged.length,
+      updated: report.updated.length,
+      conflicts: report.conflicts.length,
+      errors: report.errors.length,
+    },
+    "role import applied",
+  );
+  return report;
+}
