@@ -32,19 +32,34 @@ function effectFor(fault: ContractFault): FakeGraphFault["effect"] | undefined {
   }
 }
 
+// Contract operations to fake routes. Keyed by string so role-holder operations map as soon as the
+// contract declares them (both the in-memory spelling and the contract's are listed).
+const ROUTES: Readonly<Record<string, FakeGraphRoute | readonly FakeGraphRoute[]>> = {
+  "protected-users": "users.list",
+  "restricted-units": "administrativeUnits.list",
+  "unit-members": "administrativeUnits.members",
+  "user-check": "users.get",
+  "role-definition": ["roleDefinitions.list", "roleDefinitions.get"],
+  "role-assignments": "roleAssignments.list",
+  "active-assignments": "roleAssignments.list",
+  "role-eligibility": "roleEligibility.list",
+  "eligible-assignments": "roleEligibility.list",
+  "group-members": "groups.members",
+};
+
 function faultFor(fault: ContractFault): FakeGraphFault | undefined {
   const effect = effectFor(fault);
-  if (effect === undefined) return undefined;
-  const route: Record<ContractFault["operation"], FakeGraphRoute> = {
-    "protected-users": "users.list",
-    "restricted-units": "administrativeUnits.list",
-    "unit-members": "administrativeUnits.members",
-    "user-check": "users.get",
-  };
+  const route = ROUTES[fault.operation];
+  if (effect === undefined || route === undefined) return undefined;
+  const target = fault as { unitId?: string; userId?: string; groupId?: string; page?: number };
+  const objectId = target.unitId ?? target.userId ?? target.groupId;
   const match = {
-    route: route[fault.operation],
-    ...(fault.operation === "unit-members" ? { objectId: fault.unitId } : {}),
-    ...(fault.operation === "user-check" ? { objectId: fault.userId } : { page: fault.page ?? 1 }),
+    route,
+    ...(objectId !== undefined ? { objectId } : {}),
+    // Single-object reads have no page (a role named by id is read with roleDefinitions.get).
+    ...(fault.operation === "user-check" || (fault.operation as string) === "role-definition"
+      ? {}
+      : { page: target.page ?? 1 }),
   };
   return { match, effect };
 }
