@@ -1,10 +1,9 @@
+import type { FakeGraphFault, FakeGraphRoute } from "@rotation-exclusion/testing";
 import {
   type ContractFault,
   type DirectoryHarnessOptions,
   describeDirectoryContract,
-  type FakeGraphFault,
-  type FakeGraphRoute,
-} from "@rotation-exclusion/testing";
+} from "@rotation-exclusion/testing/contract";
 import { directoryOverFakeGraph } from "../test/fake-graph-fixture.js";
 
 // Contract faults are persistent; throttling uses a tiny decimal Retry-After so retries stay fast.

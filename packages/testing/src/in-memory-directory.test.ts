@@ -1,4 +1,5 @@
-import { createInMemoryDirectory, describeDirectoryContract } from "@rotation-exclusion/testing";
+import { createInMemoryDirectory } from "@rotation-exclusion/testing";
+import { describeDirectoryContract } from "@rotation-exclusion/testing/contract";
 
 describeDirectoryContract("in-memory", {
   create: async (tenant, options) => ({

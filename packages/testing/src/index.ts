@@ -2,7 +2,7 @@
 
 export { BUILT_IN_ROLES, type BuiltInRoleName } from "./built-in-roles.js";
 export { classifyRotationFailure } from "./classify-rotation-failure.js";
-export { describeDirectoryContract } from "./contract/directory-contract.js";
+// describeDirectoryContract imports vitest, so it is exported from "@rotation-exclusion/testing/contract".
 export type {
   ContractFault,
   ContractFaultKind,
