@@ -155,4 +155,22 @@ describe("POST /$batch", () => {
     expect((await send(graph, "POST", "/v1.0/$batch", { body })).status).toBe(429);
     expect((await send(graph, "POST", "/v1.0/$batch", { body })).status).toBe(200);
   });
+
+  it("drops the whole $batch connection on a reset matching route batch, and serves $-UPN items by key syntax", async () => {
+    const t = tenantBuilder({ seed: "fake-graph-batch-reset" });
+    const dollar = t.user("dollar", { userPrincipalName: "$adele@contoso.com" });
+    await using graph = await startFakeGraphServer(t.build(), {
+      faults: [{ match: { route: "batch" }, effect: { kind: "reset" }, times: 1 }],
+    });
+    const body = {
+      requests: [{ id: "1", method: "GET", url: "/users('%24adele%40contoso.com')?$select=id" }],
+    };
+    await expect(send(graph, "POST", "/v1.0/$batch", { body })).rejects.toThrow();
+    expect(graph.requests).toEqual([expect.objectContaining({ route: "batch", status: 0, fault: "reset" })]);
+    const answer = await send(graph, "POST", "/v1.0/$batch", { body });
+    expect(answer.status).toBe(200);
+    expect(answer.json().responses).toEqual([
+      expect.objectContaining({ id: "1", status: 200, body: expect.objectContaining({ id: dollar }) }),
+    ]);
+  });
 });

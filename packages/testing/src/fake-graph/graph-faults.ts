@@ -59,7 +59,10 @@ export type FakeGraphFaultEffect =
     }
   /** Waits before answering; other faults and the handler still apply. */
   | { readonly kind: "latency"; readonly delayMs: number }
-  /** Destroys the connection without an answer (inside `$batch`: the item answers 504). */
+  /**
+   * Destroys the connection without an answer. Inside `$batch` the item answers 504 instead; match
+   * route `batch` to drop the whole `$batch` request's connection.
+   */
   | { readonly kind: "reset" }
   /** 200 whose JSON body is cut in half. */
   | { readonly kind: "malformed-json" }

@@ -59,6 +59,28 @@ const PATTERNS: readonly RoutePattern[] = [
   { segments: ["groups", "{id}", "members"], methods: { GET: "groups.members" } },
 ];
 
+// Collections whose members may be addressed with OData key syntax: `users('key')` as well as `users/key`.
+const KEYED_COLLECTIONS: ReadonlySet<string> = new Set([
+  "users",
+  "groups",
+  "administrativeUnits",
+  "roleDefinitions",
+]);
+const KEY_SEGMENT = /^([A-Za-z]+)\('((?:[^']|'')*)'\)$/;
+
+/**
+ * Rewrites OData key syntax (`users('$adele@contoso.com')`, quotes doubled inside the literal) into the
+ * path form the patterns use (`users`, `$adele@contoso.com`). Graph documents this form for UPNs that
+ * start with `$`: https://learn.microsoft.com/graph/api/user-get (HTTP request).
+ */
+function expandKeySegments(segments: readonly string[]): string[] {
+  return segments.flatMap((segment) => {
+    const key = KEY_SEGMENT.exec(segment);
+    if (key === null || !KEYED_COLLECTIONS.has(key[1] as string)) return [segment];
+    return [key[1] as string, (key[2] as string).replaceAll("''", "'")];
+  });
+}
+
 /** Resolves `/v1.0/...` (still percent-encoded) to a route, or to Graph's refusal. */
 export function resolveRoute(method: string, path: string): RouteMatch | RouteRefusal {
   let segments: string[];
@@ -71,9 +93,16 @@ export function resolveRoute(method: string, path: string): RouteMatch | RouteRe
   } catch {
     return { status: 400, code: "BadRequest", message: "The request URI is not valid." };
   }
-  const [version, ...rest] = segments;
+  const [version, ...resourceSegments] = segments;
   if (version !== "v1.0") {
     return { status: 400, code: "BadRequest", message: `Invalid version: ${version ?? ""}` };
+  }
+  const rest = expandKeySegments(resourceSegments);
+  // OData reserves a leading `$` for system segments: a key like `$adele@contoso.com` must use the
+  // key-in-parentheses form, as Graph documents for such UPNs.
+  const reserved = resourceSegments.find((segment) => segment.startsWith("$") && segment !== "$batch");
+  if (reserved !== undefined) {
+    return { status: 400, code: "BadRequest", message: `Resource not found for the segment '${reserved}'.` };
   }
   for (const pattern of PATTERNS) {
     if (pattern.segments.length !== rest.length) continue;

@@ -25,8 +25,12 @@ export interface FakeGraphPermissions {
   readonly userReadAll?: boolean;
   /** Member.Read.Hidden: list members of hidden-membership units. Default true. */
   readonly memberReadHidden?: boolean;
-  /** What a hidden unit's member listing answers without Member.Read.Hidden. Default "forbidden" (403). */
-  readonly hiddenUnitBehavior?: "forbidden" | "empty";
+  /**
+   * What a hidden unit's member listing answers without Member.Read.Hidden. Default "forbidden" (403).
+   * `empty`: 200 with no members. `omit-users`: 200 listing only the unit's non-user members (groups,
+   * devices), the silently SHORT list field reports describe, which a reader cannot tell from a full one.
+   */
+  readonly hiddenUnitBehavior?: "forbidden" | "empty" | "omit-users";
   /** RoleManagement.Read.Directory: role definitions and active assignments. Default true. */
   readonly roleManagementRead?: boolean;
   /** RoleEligibilitySchedule.Read.Directory: PIM eligibility instances. Default true. */

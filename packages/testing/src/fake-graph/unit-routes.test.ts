@@ -123,6 +123,26 @@ describe("GET /directory/administrativeUnits/{id}/members", () => {
     expect((await send(graph, "GET", path)).json().value).toHaveLength(1);
   });
 
+  it("without Member.Read.Hidden and omit-users, a hidden unit lists only its non-user members", async () => {
+    const t = tenantBuilder({ seed: "fake-graph-omit-users" });
+    const ceo = t.user("ceo");
+    const device = t.device("Boardroom screen");
+    const hidden = t.unit("Executives", {
+      restricted: true,
+      visibility: "HiddenMembership",
+      members: [ceo, device],
+    });
+    await using graph = await startFakeGraphServer(t.build(), {
+      permissions: { memberReadHidden: false, hiddenUnitBehavior: "omit-users" },
+    });
+    const path = `/v1.0/directory/administrativeUnits/${hidden}/members?$select=id`;
+    const short = await send(graph, "GET", path);
+    expect(short.status).toBe(200);
+    expect(short.json().value).toEqual([{ "@odata.type": "#microsoft.graph.device", id: device }]);
+    graph.configure({ permissions: { memberReadHidden: true } });
+    expect((await send(graph, "GET", path)).json().value).toHaveLength(2);
+  });
+
   it("answers 404 for an unknown unit and 400 for a plain $filter (advanced queries only)", async () => {
     const { tenant, open } = unitTenant();
     await using graph = await startFakeGraphServer(tenant);

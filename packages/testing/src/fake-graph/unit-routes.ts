@@ -1,7 +1,7 @@
 /**
  * Administrative unit routes: the unit list (v1.0 serves it under `/directory`, not `/administrativeUnits`)
  * and a unit's direct members, each with its `@odata.type`. Hidden-membership units list members only to
- * apps with Member.Read.Hidden.
+ * apps with Member.Read.Hidden; without it, they answer 403, an empty list or a list short of its users.
  * See https://learn.microsoft.com/graph/api/directory-list-administrativeunits and
  * https://learn.microsoft.com/graph/api/administrativeunit-list-members.
  */
@@ -57,8 +57,9 @@ export function listUnitMembers(ctx: RouteContext): GraphResponse {
   if (unit === undefined) return resourceNotFound(ctx.stamp, id);
   let memberIds = unit.memberIds;
   if (unit.visibility === "HiddenMembership" && !ctx.settings.permissions.memberReadHidden) {
-    if (ctx.settings.permissions.hiddenUnitBehavior === "forbidden") return forbidden(ctx.stamp);
-    memberIds = [];
+    const behavior = ctx.settings.permissions.hiddenUnitBehavior;
+    if (behavior === "forbidden") return forbidden(ctx.stamp);
+    memberIds = behavior === "empty" ? [] : memberIds.filter((memberId) => !ctx.tenant.users.has(memberId));
   }
   const members = memberIds.flatMap((memberId) => {
     const entity = directoryObjectEntity(ctx.tenant, memberId);

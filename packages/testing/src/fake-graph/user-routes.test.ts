@@ -124,6 +124,29 @@ describe("GET /users", () => {
 });
 
 describe("GET /users/{id | userPrincipalName}", () => {
+  it("finds a UPN starting with $ by OData key syntax, doubled quotes decoded, and refuses the path form", async () => {
+    const t = tenantBuilder({ seed: "fake-graph-dollar-upn" });
+    const dollar = t.user("dollar", { userPrincipalName: "$o'hara@contoso.com" });
+    await using graph = await startFakeGraphServer(t.build());
+    const keyed = await send(
+      graph,
+      "GET",
+      "/v1.0/users('%24o''hara%40contoso.com')?$select=id,userPrincipalName",
+    );
+    expect(keyed.status).toBe(200);
+    expect(keyed.json()).toMatchObject({ id: dollar, userPrincipalName: "$o'hara@contoso.com" });
+    expect(graph.requests[0]).toMatchObject({
+      route: "users.get",
+      objectIds: expect.arrayContaining([dollar]),
+    });
+    // OData reserves a leading $ for system segments: the plain path form is not a user key.
+    const plain = await send(graph, "GET", `/v1.0/users/${encodeURIComponent("$o'hara@contoso.com")}`);
+    expect(plain.status).toBe(400);
+    expect(plain.json()).toMatchObject({ error: { code: "BadRequest" } });
+    const unknown = await send(graph, "GET", "/v1.0/users('%24nobody%40contoso.com')");
+    expect(unknown.status).toBe(404);
+  });
+
   it("finds a user by id or by URL-encoded UPN, taking quotes literally", async () => {
     const { tenant, hostile, protectedIds } = tenantWithProtected(1);
     await using graph = await startFakeGraphServer(tenant);
