@@ -1,0 +1,67 @@
+import { tenantBuilder } from "@rotation-exclusion/testing";
+import { describe, expect, it } from "vitest";
+import { directoryOverFakeGraph } from "../test/fake-graph-fixture.js";
+
+function dollarTenant() {
+  const t = tenantBuilder({ seed: "graph-adapter-check-users-e2e", domain: "contoso.com" });
+  const dollar = t.user("dollar", { userPrincipalName: "$o'hara@contoso.com" });
+  const protectedUser = t.user("breakglass");
+  t.unit("Emergency", { restricted: true, members: [dollar, protectedUser] });
+  const staff = t.user("staff");
+  return { tenant: t.build(), dollar, protectedUser, staff };
+}
+
+describe("checkUsers end to end over the fake Graph server", () => {
+  it("finds a UPN starting with $ through the key-in-parentheses form inside $batch", async () => {
+    const fixture = dollarTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant);
+    const checks = await graph.directory.checkUsers([
+      { userPrincipalName: "$o'hara@contoso.com" },
+      { userPrincipalName: "$nobody@contoso.com" },
+    ]);
+    expect(checks[0]).toEqual({
+      outcome: "found",
+      user: { id: fixture.dollar, userPrincipalName: "$o'hara@contoso.com", displayName: "dollar" },
+      isManagementRestricted: true,
+    });
+    expect(checks[1]).toMatchObject({ outcome: "failed", failure: { kind: "not-found", status: 404 } });
+    const items = graph.server.requests.filter((r) => r.inBatch);
+    expect(items.map((r) => [r.route, r.status])).toEqual([
+      ["users.get", 200],
+      ["users.get", 404],
+    ]);
+    expect(items[0]?.path).toBe("/v1.0/users('%24o''hara%40contoso.com')");
+  });
+
+  it("retries a $batch of reads whose connection was reset, and answers every item", async () => {
+    const fixture = dollarTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      faults: [{ match: { route: "batch" }, effect: { kind: "reset" }, times: 1 }],
+    });
+    const checks = await graph.directory.checkUsers([{ id: fixture.protectedUser }, { id: fixture.staff }]);
+    expect(checks).toEqual([
+      expect.objectContaining({ outcome: "found", isManagementRestricted: true }),
+      expect.objectContaining({ outcome: "found", isManagementRestricted: false }),
+    ]);
+    expect(graph.server.requests.filter((r) => r.route === "batch").map((r) => r.status)).toEqual([0, 200]);
+    expect(graph.directory.stats().byEndpoint["POST /$batch"]).toEqual({
+      requests: 2,
+      retries: 1,
+      throttled: 0,
+    });
+  });
+
+  it("fails every item as unavailable when each $batch attempt is reset", async () => {
+    const fixture = dollarTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      faults: [{ match: { route: "batch" }, effect: { kind: "reset" } }],
+    });
+    const checks = await graph.directory.checkUsers([{ id: fixture.protectedUser }, { id: fixture.staff }]);
+    expect(checks.map((check) => (check.outcome === "failed" ? check.failure.kind : check.outcome))).toEqual([
+      "unavailable",
+      "unavailable",
+    ]);
+    // FAST_RETRY allows three attempts in all.
+    expect(graph.server.requests.filter((r) => r.route === "batch")).toHaveLength(3);
+  });
+});
