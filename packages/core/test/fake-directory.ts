@@ -9,6 +9,8 @@ import type {
   PrimarySignal,
   ReadOptions,
   RestrictedUnit,
+  RoleHoldersRead,
+  RoleReadFailure,
   UserCheck,
 } from "@rotation-exclusion/core";
 
@@ -34,9 +36,31 @@ export interface FakeUnit {
   otherIds?: string[];
 }
 
+/** One holder of a fake role: a user of the tenant, or (any other id) a service principal. */
+export interface FakeRoleHolder {
+  principalId: string;
+  kind?: "active" | "eligible";
+  /** The role-assignable group the user holds the role through. */
+  via?: { groupId: string; groupDisplayName: string | null };
+  /** Default `/`. */
+  directoryScopeId?: string;
+  /** Default: derived from the role, principal, kind and group. */
+  assignmentId?: string;
+  displayName?: string;
+}
+
+export interface FakeRole {
+  id: string;
+  displayName: string;
+  holders: FakeRoleHolder[];
+  /** Failed steps to report (the read is then incomplete). */
+  failures?: RoleReadFailure[];
+}
+
 export interface FakeTenant {
   users: FakeUser[];
   units: FakeUnit[];
+  roles?: FakeRole[];
 }
 
 /** Stop a read after `afterCount` items with a failure of `kind`. */
@@ -68,6 +92,7 @@ export interface FakeDirectory {
     restrictedUnits: number;
     checkUsers: number;
     checkedRefs: number;
+    roleHolders: string[];
   };
   /** Signals passed to reads, to see whether the shared read was aborted. */
   readonly signals: AbortSignal[];
@@ -108,7 +133,7 @@ export function createFakeDirectory(tenant: FakeTenant, faults: FakeFaults = {})
   const fake: FakeDirectory = {
     tenant,
     faults,
-    calls: { protectedUsers: 0, restrictedUnits: 0, checkUsers: 0, checkedRefs: 0 },
+    calls: { protectedUsers: 0, restrictedUnits: 0, checkUsers: 0, checkedRefs: 0, roleHolders: [] },
     signals: [],
     reader: {
       async readProtectedUsers(options?: ReadOptions) {
@@ -193,6 +218,50 @@ export function createFakeDirectory(tenant: FakeTenant, faults: FakeFaults = {})
             isManagementRestricted: flagAvailable ? trulyRestricted(fake.tenant, user.id) : "unavailable",
           };
         });
+      },
+      async readRoleHolders(role, options?: ReadOptions): Promise<RoleHoldersRead> {
+        fake.calls.roleHolders.push(role);
+        await wait(fake.faults.gate, options?.signal);
+        if (fake.faults.throwError) throw fake.faults.throwError;
+        const wanted = role.toLowerCase();
+        const found = fake.tenant.roles?.find(
+          (r) => r.id.toLowerCase() === wanted || r.displayName.toLowerCase() === wanted,
+        );
+        if (found === undefined) return { role: null, users: [], others: [], complete: true, failures: [] };
+        const read: RoleHoldersRead = {
+          role: { id: found.id, displayName: found.displayName },
+          users: [],
+          others: [],
+          complete: (found.failures ?? []).length === 0,
+          failures: found.failures ?? [],
+        };
+        for (const holder of found.holders) {
+          const kind = holder.kind ?? "active";
+          const directoryScopeId = holder.directoryScopeId ?? "/";
+          const assignmentId =
+            holder.assignmentId ??
+            `${found.id}:${kind}:${holder.via?.groupId ?? holder.principalId}:${directoryScopeId}`;
+          const user = fake.tenant.users.find((u) => u.id === holder.principalId);
+          if (user) {
+            (read.users as RoleHoldersRead["users"][number][]).push({
+              user: { id: user.id, userPrincipalName: user.userPrincipalName, displayName: null },
+              kind,
+              via: holder.via ?? null,
+              directoryScopeId,
+              assignmentId,
+            });
+          } else {
+            (read.others as RoleHoldersRead["others"][number][]).push({
+              principalId: holder.principalId,
+              principalType: "servicePrincipal",
+              displayName: holder.displayName ?? null,
+              kind,
+              directoryScopeId,
+              assignmentId,
+            });
+          }
+        }
+        return read;
       },
     },
   };
