@@ -1,4 +1,9 @@
-import { BUILT_IN_ROLES, tenantBuilder } from "@rotation-exclusion/testing";
+import {
+  BUILT_IN_ROLES,
+  createInMemoryDirectory,
+  emergencyAccessTenant,
+  tenantBuilder,
+} from "@rotation-exclusion/testing";
 import { describe, expect, it } from "vitest";
 import { directoryOverFakeGraph } from "../test/fake-graph-fixture.js";
 
@@ -254,5 +259,20 @@ describe("readRoleHolders over the fake Graph server", () => {
     await expect(
       graph.directory.readRoleHolders("Global Administrator", { signal: AbortSignal.abort(reason) }),
     ).rejects.toBe(reason);
+  });
+
+  it("answers exactly as the in-memory reference reader does, role by role", async () => {
+    const { tenant } = roleTenant();
+    const fixture = emergencyAccessTenant();
+    for (const model of [tenant, fixture.tenant]) {
+      await using graph = await directoryOverFakeGraph(model, { maxPageSize: 2 });
+      const reference = createInMemoryDirectory(model);
+      const roles = [...Object.keys(BUILT_IN_ROLES), "O'Brien's Role", GLOBAL_ADMIN, "No such role"];
+      for (const role of roles) {
+        expect(await graph.directory.readRoleHolders(role), role).toEqual(
+          await reference.readRoleHolders(role),
+        );
+      }
+    }
   });
 });
