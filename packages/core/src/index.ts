@@ -30,6 +30,15 @@ export type {
   UserCheck,
 } from "./directory-reader.js";
 export type {
+  CycleAccountCounts,
+  CycleGraphCounts,
+  ExclusionCycleEvent,
+  ExclusionCycleReport,
+  TenantCycleResult,
+  TenantCycleStatus,
+  TenantStopCause,
+} from "./exclusion-cycle-report.js";
+export type {
   AccountOutcome,
   ConflictOutcome,
   ErrorOutcome,
@@ -72,6 +81,18 @@ export {
   type RotationGuard,
   type RotationGuardOptions,
 } from "./rotation-guard.js";
+export {
+  type CycleGuardOptions,
+  type ExclusionCycleOptions,
+  runExclusionCycle,
+} from "./run-exclusion-cycle.js";
+export {
+  createInMemorySnapshotStore,
+  type InMemorySnapshotStore,
+  type SnapshotStore,
+  STORED_SNAPSHOT_VERSION,
+  type StoredSnapshot,
+} from "./snapshot-store.js";
 export type { IncompleteCause, SnapshotFailure, SnapshotUnit, TenantSnapshot } from "./tenant-snapshot.js";
 export {
   type Evidence,

@@ -19,6 +19,7 @@ import { type PlanRoleImportOptions, planRoleImport, type RoleImportPlan } from 
 import type { RoleImportReport } from "./role-import-report.js";
 import { createRotationExclusionError, isRotationExclusionError } from "./rotation-exclusion-error.js";
 import { createSnapshotRefresher } from "./snapshot-refresher.js";
+import type { SnapshotStore } from "./snapshot-store.js";
 import type { TenantSnapshot } from "./tenant-snapshot.js";
 import type { Verdict } from "./verdict.js";
 
@@ -42,6 +43,11 @@ export interface RotationGuardOptions {
   onReleased?: (event: ReleasedEvent) => void | Promise<void>;
   /** Store writes in flight at once. Default 8. */
   writeConcurrency?: number;
+  /**
+   * Keeps the reads behind the last snapshot across restarts (loaded on the first refresh, saved after
+   * each). Default: none, so a new guard starts cold. A failing store is logged and ignored.
+   */
+  snapshotStore?: SnapshotStore;
 }
 
 /** The per-call options of the guard's checks. */
@@ -103,7 +109,9 @@ const DEFAULTS = {
   unitEvidenceMaxAgeMs: 3_600_000,
   restoreReleased: false,
   writeConcurrency: 8,
-} satisfies Required<Omit<RotationGuardOptions, "tenantId" | "directory" | "accounts" | "onReleased">>;
+} satisfies Required<
+  Omit<RotationGuardOptions, "tenantId" | "directory" | "accounts" | "onReleased" | "snapshotStore">
+>;
 
 function invalidOption(message: string): never {
   throw createRotationExclusionError("invalid-options", `createRotationGuard: ${message}`);
@@ -145,6 +153,8 @@ function validate(options: RotationGuardOptions): void {
   }
   if (options.onReleased !== undefined && typeof options.onReleased !== "function")
     invalidOption("onReleased must be a function");
+  if (options.snapshotStore !== undefined && !hasMethods(options.snapshotStore, ["load", "save"]))
+    invalidOption("snapshotStore must implement load and save");
 }
 
 // A host's logger that throws must not turn a verdict into a failure.
@@ -191,6 +201,7 @@ export function createRotationGuard(options: RotationGuardOptions): RotationGuar
       snapshotMaxAgeMs: options.snapshotMaxAgeMs ?? DEFAULTS.snapshotMaxAgeMs,
       unitEvidenceMaxAgeMs: options.unitEvidenceMaxAgeMs ?? DEFAULTS.unitEvidenceMaxAgeMs,
       log,
+      snapshotStore: options.snapshotStore,
     }),
     denials: createDenialMemory(),
   };

@@ -11,6 +11,12 @@ import type {
 } from "./directory-reader.js";
 import { summarizeError } from "./error-summary.js";
 import type { Logger } from "./logger.js";
+import {
+  type SnapshotStore,
+  STORED_SNAPSHOT_VERSION,
+  type StoredSnapshot,
+  storedSnapshotProblem,
+} from "./snapshot-store.js";
 import { buildTenantSnapshot, type TenantSnapshot } from "./tenant-snapshot.js";
 
 /** What the refresher needs. All durations in milliseconds. */
@@ -21,6 +27,8 @@ export interface SnapshotRefresherOptions {
   readonly snapshotMaxAgeMs: number;
   readonly unitEvidenceMaxAgeMs: number;
   readonly log: Logger;
+  /** Where the reads behind the last snapshot survive a restart; loaded once, saved after each refresh. */
+  readonly snapshotStore?: SnapshotStore | undefined;
 }
 
 /** The single-flight snapshot source of one guard. */
@@ -42,6 +50,7 @@ export interface SnapshotRefresher {
 interface State {
   readonly snapshot: TenantSnapshot;
   readonly protectedAtMs: number;
+  readonly protectedRead: ProtectedUsersRead;
   readonly protectedIds: ReadonlySet<string>;
   readonly unitsRead: RestrictedUnitsRead;
   readonly unitsAtMs: number;
@@ -66,6 +75,72 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
   let state: State | undefined;
   let lastCompleteAtMs: number | undefined;
   let flight: Flight | undefined;
+  let restoreDone = options.snapshotStore === undefined;
+
+  function stateFrom(
+    protectedRead: ProtectedUsersRead,
+    protectedAtMs: number,
+    unitsRead: RestrictedUnitsRead,
+    unitsAtMs: number,
+  ): State {
+    return {
+      snapshot: buildTenantSnapshot({
+        tenantId: options.tenantId,
+        protectedRead,
+        protectedSetObservedAtMs: protectedAtMs,
+        unitsRead,
+        unitEvidenceObservedAtMs: unitsAtMs,
+      }),
+      protectedAtMs,
+      protectedRead,
+      protectedIds: new Set(protectedRead.users.map((user) => user.id.toLowerCase())),
+      unitsRead,
+      unitsAtMs,
+      unitReadIncomplete: !unitsRead.complete || unitsRead.units.some((unit) => !unit.members.complete),
+    };
+  }
+
+  // A cold start takes the stored reads as the "previous" snapshot, so the usual rules decide whether
+  // the unit evidence may be reused. A store that fails or answers nonsense is as good as an empty one.
+  async function restore(store: SnapshotStore, signal: AbortSignal): Promise<State | undefined> {
+    let stored: StoredSnapshot | undefined;
+    try {
+      stored = await store.load(options.tenantId, { signal });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      log.warn({ error: summarizeError(error) }, "snapshot store load failed; starting cold");
+      restoreDone = true;
+      return undefined;
+    }
+    restoreDone = true;
+    if (stored === undefined) return undefined;
+    const problem = storedSnapshotProblem(stored, options.tenantId, clock());
+    if (problem !== undefined) {
+      log.warn({ problem }, "stored snapshot ignored; starting cold");
+      return undefined;
+    }
+    lastCompleteAtMs ??= stored.lastCompleteAtMs;
+    return stateFrom(stored.protectedRead, stored.protectedAtMs, stored.unitsRead, stored.unitsAtMs);
+  }
+
+  async function persist(store: SnapshotStore, saved: State): Promise<void> {
+    try {
+      await store.save({
+        version: STORED_SNAPSHOT_VERSION,
+        tenantId: options.tenantId,
+        protectedRead: saved.protectedRead,
+        protectedAtMs: saved.protectedAtMs,
+        unitsRead: saved.unitsRead,
+        unitsAtMs: saved.unitsAtMs,
+        lastCompleteAtMs,
+      });
+    } catch (error) {
+      log.warn(
+        { error: summarizeError(error) },
+        "snapshot store save failed; the next cold start reads units again",
+      );
+    }
+  }
 
   // The port promises never to throw except on abort; a buggy reader that throws anyway is turned into
   // an "unavailable" failure so that the snapshot is incomplete (every verdict unknown), never wrong.
@@ -100,7 +175,9 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
   }
 
   async function refresh(signal: AbortSignal): Promise<TenantSnapshot> {
-    const previous = state;
+    const store = options.snapshotStore;
+    const previous =
+      state ?? (store !== undefined && !restoreDone ? await restore(store, signal) : undefined);
     const protectedAtMs = clock();
     const protectedRead = await readProtected(signal, previous?.snapshot.primarySignal);
     const protectedIds = new Set(protectedRead.users.map((user) => user.id.toLowerCase()));
@@ -121,22 +198,11 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
       unitsAtMs = previous.unitsAtMs;
       unitsRead = previous.unitsRead;
     }
-    const snapshot = buildTenantSnapshot({
-      tenantId: options.tenantId,
-      protectedRead,
-      protectedSetObservedAtMs: protectedAtMs,
-      unitsRead,
-      unitEvidenceObservedAtMs: unitsAtMs,
-    });
-    state = {
-      snapshot,
-      protectedAtMs,
-      protectedIds,
-      unitsRead,
-      unitsAtMs,
-      unitReadIncomplete: !unitsRead.complete || unitsRead.units.some((unit) => !unit.members.complete),
-    };
+    const next = stateFrom(protectedRead, protectedAtMs, unitsRead, unitsAtMs);
+    const { snapshot } = next;
+    state = next;
     if (snapshot.complete) lastCompleteAtMs = protectedAtMs;
+    if (store !== undefined) await persist(store, next);
     log.debug(
       {
         complete: snapshot.complete,
