@@ -1,0 +1,62 @@
+/** `rotation-exclusion audit`: the emergency-access posture of a tenant, as a table or one JSON document. */
+import type { CliIo } from "./cli-io.js";
+import {
+  type AuditReport,
+  auditEmergencyAccess,
+  GLOBAL_ADMINISTRATOR_ROLE_ID,
+} from "./emergency-access-audit.js";
+import { AUDIT_HELP } from "./help-text.js";
+import { runTenantCommand } from "./tenant-command.js";
+import { formatTable } from "./text-table.js";
+
+/** The audit as readable text. */
+export function formatAuditTable(audit: AuditReport): string {
+  const lines = [
+    `Emergency-access audit of tenant ${audit.tenantId}: ${audit.globalAdministrators.length} Global Administrators; report ${audit.complete ? "complete" : "INCOMPLETE"}; ${audit.graphRequests} Graph requests.`,
+    "",
+    formatTable(
+      [
+        { header: "STATUS" },
+        { header: "GLOBAL ADMINISTRATOR", maxWidth: 48 },
+        { header: "REASON" },
+        { header: "HOLDS THE ROLE" },
+      ],
+      audit.globalAdministrators.map((admin) => [
+        admin.status,
+        admin.userPrincipalName ?? admin.id,
+        admin.reasonCode,
+        admin.paths.join("; "),
+      ]),
+    ),
+    "",
+    "Findings:",
+  ];
+  for (const finding of audit.findings) {
+    lines.push(
+      `  [${finding.severity}] ${finding.code}: ${finding.message}`,
+      `      What to do: ${finding.action}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs `audit`; returns the exit status. */
+export function runAuditCommand(args: readonly string[], io: CliIo): Promise<number> {
+  return runTenantCommand(
+    {
+      command: "audit",
+      help: AUDIT_HELP,
+      accountFlags: false,
+      roles: () => [GLOBAL_ADMINISTRATOR_ROLE_ID],
+      render: (scan, options) => {
+        const audit = auditEmergencyAccess(scan);
+        return {
+          text: options.format === "json" ? JSON.stringify(audit, null, 2) : formatAuditTable(audit),
+          undecided: scan.report.accounts.some((account) => account.status === "unknown"),
+        };
+      },
+    },
+    args,
+    io,
+  );
+}

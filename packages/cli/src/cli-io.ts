@@ -1,0 +1,18 @@
+/**
+ * What a command run may touch: two output streams and the environment. Passing them in keeps commands
+ * testable in-process and keeps stdout for results only.
+ */
+
+/** A writable text stream (process.stdout, or a collector in tests). */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** The streams and environment of one command run. */
+export interface CliIo {
+  /** Results only: the table or the one JSON document. */
+  readonly stdout: TextSink;
+  /** Logs (pino JSON lines) and error messages. */
+  readonly stderr: TextSink;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}

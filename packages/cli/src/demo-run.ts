@@ -1,0 +1,107 @@
+/**
+ * The demo: one rotation cycle over a tenant's Global Administrators, run twice side by side on an
+ * embedded tenant served by the fake Graph server over HTTPS, through the real Graph adapter:
+ * A without the guard (naive role import, everything rotating), B with the guard (role import that
+ * excludes protected accounts with evidence, an exclusion run, and a guarded engine).
+ */
+import { createRotationGuard, type RoleImportReport } from "@rotation-exclusion/core";
+import { createGraphDirectory } from "@rotation-exclusion/graph-adapter";
+import {
+  createInMemoryAccountStore,
+  createRotationEngine,
+  type EmergencyAccessTenantIds,
+  emergencyAccessTenant,
+  type RotationCycleReport,
+  startFakeGraphServer,
+  type TenantFixture,
+} from "@rotation-exclusion/testing";
+import type { Logger } from "pino";
+import { staticTokenCredential } from "./cli-credential.js";
+
+/** The role the demo imports. */
+export const DEMO_ROLE = "Global Administrator";
+
+/** How an account holds the demo role, by object id (for the tables). */
+export type DemoPaths = Readonly<Record<string, readonly string[]>>;
+
+/** Both cycles of the demo. */
+export interface DemoResult {
+  readonly tenantId: string;
+  readonly graphRoot: string;
+  readonly paths: DemoPaths;
+  readonly withoutGuard: RotationCycleReport;
+  readonly withGuard: {
+    readonly roleImport: RoleImportReport;
+    readonly cycle: RotationCycleReport;
+  };
+  readonly graphRequests: number;
+}
+
+/** The embedded tenant: the emergency-access fixture (break-glass GAs in a restricted unit and look-alikes). */
+export function demoTenant(): TenantFixture<EmergencyAccessTenantIds> {
+  return emergencyAccessTenant({ seed: "rotation-exclusion-demo", ordinaryUsers: 36 });
+}
+
+/**
+ * Runs the demo and returns both cycles. Secrets stay inside: the token is a fake one, and the engine
+ * never reports passwords.
+ *
+ * @example
+ * const result = await runDemo(logger);
+ */
+export async function runDemo(logger: Logger): Promise<DemoResult> {
+  const { tenant } = demoTenant();
+  await using server = await startFakeGraphServer(tenant);
+  const credential = staticTokenCredential("demo-token");
+  const connect = () =>
+    createGraphDirectory({
+      tenantId: tenant.tenantId,
+      credential,
+      baseUrl: server.url,
+      ca: server.ca,
+      logger,
+    });
+
+  // A: what a rotation service does today: import the role's holders, rotate every one of them.
+  const naive = connect();
+  const holders = await naive.readRoleHolders(DEMO_ROLE);
+  const paths: Record<string, string[]> = {};
+  const naiveStore = createInMemoryAccountStore();
+  for (const holder of holders.users) {
+    const id = holder.user.id.toLowerCase();
+    const how =
+      holder.via === null ? "direct" : `via group ${holder.via.groupDisplayName ?? holder.via.groupId}`;
+    const known = paths[id];
+    if (known !== undefined) {
+      known.push(`${holder.kind}, ${how}`);
+      continue;
+    }
+    paths[id] = [`${holder.kind}, ${how}`];
+    await naiveStore.add({
+      objectId: id,
+      ...(holder.user.userPrincipalName !== null ? { userPrincipalName: holder.user.userPrincipalName } : {}),
+      autoRotate: true,
+      record: null,
+    });
+  }
+  const engineOptions = { graphBaseUrl: server.url, ca: server.ca, credential };
+  const withoutGuard = await createRotationEngine({ ...engineOptions, accounts: naiveStore }).runCycle();
+
+  // B: the same service with the guard: role import with verdicts, exclusion run, guarded rotation.
+  const directory = connect();
+  const store = createInMemoryAccountStore();
+  const guard = createRotationGuard({ tenantId: tenant.tenantId, directory, accounts: store, logger });
+  const plan = await guard.planRoleImport({ roles: [DEMO_ROLE] });
+  const roleImport = await guard.applyRoleImport(plan);
+  await guard.excludeFromAutoRotation();
+  const cycle = await createRotationEngine({ ...engineOptions, accounts: store, guard }).runCycle();
+
+  return {
+    tenantId: tenant.tenantId,
+    graphRoot: server.url,
+    paths,
+    withoutGuard,
+    withGuard: { roleImport, cycle },
+    graphRequests: server.stats().requests,
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The emergency-access audit: what Microsoft recommends for break-glass Global Administrators, checked
+ * against the scan. Microsoft recommends two or more emergency-access accounts, with the Global
+ * Administrator assignment active permanent rather than PIM-eligible
+ * (https://learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access,
+ * docs/decisions/0010-emergency-access-accounts.md). We never infer "break-glass": a protected Global
+ * Administrator is one in a restricted management administrative unit.
+ */
+import { describeRolePath, type ScanWarning, type TenantScan } from "./tenant-scan.js";
+
+/** The Global Administrator role template id (the same in every tenant and cloud). */
+export const GLOBAL_ADMINISTRATOR_ROLE_ID = "62e90394-69f5-4237-9190-012177145e10";
+
+/** One audit finding: what is wrong (or right), how bad, and what to do. */
+export interface AuditFinding {
+  readonly code: string;
+  readonly severity: "info" | "warning" | "error";
+  readonly message: string;
+  /** What to do about it. */
+  readonly action: string;
+  readonly accountIds?: readonly string[];
+  readonly unitId?: string;
+  readonly objectId?: string;
+}
+
+/** A Global Administrator as the audit lists it. */
+export interface AuditAdministrator {
+  readonly id: string;
+  readonly userPrincipalName: string | null;
+  readonly status: "protected" | "not-protected" | "unknown";
+  readonly reasonCode: string;
+  readonly unitIds: readonly string[];
+  readonly paths: readonly string[];
+}
+
+/** The audit's JSON document. */
+export interface AuditReport {
+  readonly tenantId: string;
+  readonly complete: boolean;
+  readonly globalAdministrators: readonly AuditAdministrator[];
+  readonly findings: readonly AuditFinding[];
+  readonly graphRequests: number;
+}
+
+// What to do about each scan warning, by code.
+const WARNING_ACTIONS: Readonly<Record<string, string>> = {
+  GROUP_IN_RESTRICTED_UNIT:
+    "Add the accounts to protect to the restricted unit directly; group membership protects no one.",
+  UNIT_MEMBERS_UNREADABLE:
+    "Grant Member.Read.Hidden (hidden-membership units) or fix the failing read, then scan again.",
+  EMPTY_RESTRICTED_UNIT: "Add the accounts it is meant to protect, or delete the unit.",
+  DYNAMIC_RESTRICTED_UNIT:
+    "Prefer assigned membership for emergency-access accounts: a rule change can drop them silently.",
+  NON_USER_MEMBER: "Nothing to do for rotation; check the object belongs in the unit.",
+  PRIMARY_SIGNAL_UNAVAILABLE: "Grant User.Read.All so isManagementRestricted can be read.",
+  PROTECTED_SET_INCOMPLETE: "Run the audit again (throttling or a transient error stopped the read).",
+  UNIT_LIST_INCOMPLETE: "Grant AdministrativeUnit.Read.All and run the audit again.",
+  ROLE_NOT_FOUND: "Check the role name or use its role template id.",
+  ROLE_GROUP_UNREADABLE: "Grant GroupMember.Read.All so role-assignable groups can be expanded.",
+  ROLE_ASSIGNMENTS_UNREADABLE: "Grant RoleManagement.Read.Directory.",
+  ROLE_ELIGIBILITY_UNREADABLE: "Grant RoleEligibilitySchedule.Read.Directory to see PIM-eligible holders.",
+  ROLE_HELD_BY_SERVICE_PRINCIPAL: "Nothing to do for password rotation; review the app's need for the role.",
+};
+
+function fromWarning(warning: ScanWarning): AuditFinding {
+  return {
+    code: warning.code,
+    severity: warning.severity,
+    message: warning.message,
+    action: WARNING_ACTIONS[warning.code] ?? "Review the finding.",
+    ...(warning.unitId !== undefined ? { unitId: warning.unitId } : {}),
+    ...(warning.objectId !== undefined ? { objectId: warning.objectId } : {}),
+  };
+}
+
+const name = (admin: AuditAdministrator) => admin.userPrincipalName ?? admin.id;
+
+function postureFindings(admins: readonly AuditAdministrator[], planComplete: boolean): AuditFinding[] {
+  const findings: AuditFinding[] = [];
+  const protectedAdmins = admins.filter((admin) => admin.status === "protected");
+  const ids = (list: readonly AuditAdministrator[]) => list.map((admin) => admin.id);
+  const toProtect =
+    "Create cloud-only emergency-access accounts (*.onmicrosoft.com) with an active permanent Global Administrator assignment and put them in a restricted management administrative unit.";
+  if (protectedAdmins.length === 0) {
+    findings.push({
+      code: "NO_PROTECTED_GLOBAL_ADMIN",
+      severity: planComplete ? "error" : "warning",
+      message: `No Global Administrator is in a restricted management administrative unit${planComplete ? "" : " (as far as could be read)"}; Microsoft recommends two or more emergency-access accounts.`,
+      action: toProtect,
+    });
+  } else if (protectedAdmins.length === 1) {
+    findings.push({
+      code: "ONE_PROTECTED_GLOBAL_ADMIN",
+      severity: "warning",
+      message: `Only one protected Global Administrator (${name(protectedAdmins[0] as AuditAdministrator)}); Microsoft recommends two or more emergency-access accounts.`,
+      action: toProtect,
+      accountIds: ids(protectedAdmins),
+    });
+  } else {
+    findings.push({
+      code: "PROTECTED_GLOBAL_ADMINS",
+      severity: "info",
+      message: `${protectedAdmins.length} protected Global Administrators: ${protectedAdmins.map(name).join(", ")}.`,
+      action: "Nothing to do; the guard keeps them out of automatic password rotation.",
+      accountIds: ids(protectedAdmins),
+    });
+  }
+  const eligibleOnly = protectedAdmins.filter((admin) =>
+    admin.paths.every((path) => path.includes("(eligible")),
+  );
+  if (eligibleOnly.length > 0) {
+    findings.push({
+      code: "PROTECTED_GLOBAL_ADMIN_ELIGIBLE_ONLY",
+      severity: "warning",
+      message: `Protected Global Administrators only eligible (PIM), not active: ${eligibleOnly.map(name).join(", ")}.`,
+      action:
+        "Make the emergency-access Global Administrator assignment active permanent, as Microsoft recommends.",
+      accountIds: ids(eligibleOnly),
+    });
+  }
+  for (const admin of admins.filter((a) => a.status === "not-protected")) {
+    findings.push({
+      code: "UNPROTECTED_GLOBAL_ADMIN",
+      severity: "info",
+      message: `Global Administrator ${name(admin)} is not protected (${admin.paths.join("; ")}); it is rotated like any account.`,
+      action:
+        "If this is an emergency-access account, put it in a restricted management administrative unit (or exclude it in the rotation service).",
+      accountIds: [admin.id],
+    });
+  }
+  for (const admin of admins.filter((a) => a.status === "unknown")) {
+    findings.push({
+      code: "GLOBAL_ADMIN_UNDECIDED",
+      severity: "warning",
+      message: `Could not tell whether Global Administrator ${name(admin)} is protected; it is skipped until it can.`,
+      action: "Fix the read named in the other findings and run the audit again.",
+      accountIds: [admin.id],
+    });
+  }
+  return findings;
+}
+
+/**
+ * Builds the audit from a scan that read the Global Administrator role.
+ *
+ * @example
+ * const audit = auditEmergencyAccess(await scanTenant(guard, { roles: [GLOBAL_ADMINISTRATOR_ROLE_ID], users: [], graphRequests }));
+ */
+export function auditEmergencyAccess(scan: TenantScan): AuditReport {
+  const admins: AuditAdministrator[] = (scan.plan?.accounts ?? []).map((account) => ({
+    id: account.objectId.toLowerCase(),
+    userPrincipalName: account.userPrincipalName,
+    status: account.verdict.status,
+    reasonCode: account.verdict.reasonCode,
+    unitIds: account.verdict.unitIds,
+    paths: account.paths.map(describeRolePath),
+  }));
+  return {
+    tenantId: scan.report.tenantId,
+    complete: scan.report.complete,
+    globalAdministrators: admins,
+    findings: [
+      ...postureFindings(admins, scan.plan?.complete ?? false),
+      ...scan.report.warnings.map(fromWarning),
+    ],
+    graphRequests: scan.report.graphRequests,
+  };
+}

@@ -1,0 +1,94 @@
+/** The `--help` text of every command, each with an example. */
+
+const COMMON_FLAGS = `  --tenant-id <id>        Directory (tenant) id, a GUID. Default: AZURE_TENANT_ID.
+  --format table|json     Output format. Default: table. json prints exactly one JSON document.
+  --cloud <cloud>         global | usgov | usgov-dod | china. Default: global. Picks the Graph root,
+                          the sign-in authority and the token scope.
+  --graph-base-url <url>  Graph root without the version (https://graph.microsoft.us). Overrides the
+                          cloud's root; the token scope still comes from --cloud.
+  --log-level <level>     fatal | error | warn | info | debug | trace | silent. Default: warn.
+                          Logs go to stderr as JSON lines; stdout carries only the result.
+  -h, --help              Show this help.`;
+
+const CREDENTIALS = `Credentials (environment only, never flags):
+  GRAPH_ACCESS_TOKEN      A pre-acquired Microsoft Graph token; used as is when set.
+  AZURE_CLIENT_ID + AZURE_CLIENT_SECRET, or AZURE_CLIENT_ID + AZURE_CLIENT_CERTIFICATE_PATH
+                          An app registration; signs in against the cloud's authority
+                          (AZURE_AUTHORITY_HOST overrides it).
+  NODE_EXTRA_CA_CERTS     Extra trusted CA certificates (PEM file) for a private Graph endpoint.
+
+Exit status: 0 every account decided; 3 some account unknown or the report incomplete (the output
+says which and why); 2 bad flags or input; 1 nothing could be read (authentication, network).`;
+
+/** Help of the program. */
+export const MAIN_HELP = `rotation-exclusion: find the Microsoft Entra accounts that restricted management administrative
+units protect, and show what that means for automatic password rotation.
+
+Usage: rotation-exclusion <command> [flags]
+
+Commands:
+  demo    Run one rotation cycle on an embedded demo tenant, without and with the guard.
+  scan    List protected accounts, role holders and chosen users of a tenant, with verdicts.
+  audit   Check the tenant's emergency-access posture (protected Global Administrators).
+
+Run "rotation-exclusion <command> --help" for a command's flags.
+
+Example:
+  rotation-exclusion demo
+`;
+
+/** Help of `demo`. */
+export const DEMO_HELP = `Usage: rotation-exclusion demo [--format table|json] [--log-level <level>]
+
+Starts a fake Microsoft Graph server over HTTPS in-process with an embedded tenant (two emergency-access
+Global Administrators in a restricted unit, look-alikes that are not protected, a few dozen users), then
+runs one rotation cycle over the Global Administrators twice, through the real Graph adapter:
+  A. without the guard: every imported account rotates; the protected ones fail with the RMAU 403;
+  B. with the guard: the role import excludes the protected accounts, with evidence; nothing fails.
+
+Flags:
+  --format table|json     Output format. Default: table.
+  --log-level <level>     Default: error. Logs go to stderr.
+  -h, --help              Show this help.
+
+Example:
+  rotation-exclusion demo --format json
+`;
+
+/** Help of `scan`. */
+export const SCAN_HELP = `Usage: rotation-exclusion scan --tenant-id <id> [--role <name or id>]... [--user <id or UPN>]... [flags]
+
+Lists every protected user of the tenant, the holders of each --role (active and PIM-eligible,
+role-assignable groups expanded) and each --user: one row per account with its verdict
+(protected / not-protected / unknown), the reason, the evidence and why it is listed.
+Reads only; writes nothing.
+
+Flags:
+  --role <name or id>     A directory role by display name or role template id; repeatable.
+  --user <id or UPN>      An account by object id or user principal name; repeatable.
+${COMMON_FLAGS}
+
+${CREDENTIALS}
+
+Example:
+  GRAPH_ACCESS_TOKEN=... rotation-exclusion scan --tenant-id 00000000-0000-0000-0000-000000000000 \\
+    --role "Global Administrator" --user breakglass1@contoso.onmicrosoft.com --format json
+`;
+
+/** Help of `audit`. */
+export const AUDIT_HELP = `Usage: rotation-exclusion audit --tenant-id <id> [flags]
+
+Checks the emergency-access posture Microsoft recommends: are there protected Global Administrators
+(active or eligible) at all (two or more emergency-access accounts are recommended), which Global
+Administrators are not protected, and what the tenant's restricted units look like. Every finding has a
+severity and what to do. Reads only; writes nothing.
+
+Flags:
+${COMMON_FLAGS}
+
+${CREDENTIALS}
+
+Example:
+  AZURE_CLIENT_ID=... AZURE_CLIENT_SECRET=... rotation-exclusion audit \\
+    --tenant-id 00000000-0000-0000-0000-000000000000 --cloud usgov
+`;

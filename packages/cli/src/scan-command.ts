@@ -1,0 +1,95 @@
+/** `rotation-exclusion scan`: one row per account with its verdict, as a table or one JSON document. */
+import type { CliIo } from "./cli-io.js";
+import { SCAN_HELP } from "./help-text.js";
+import { runTenantCommand } from "./tenant-command.js";
+import type { ScanReport } from "./tenant-scan.js";
+import { formatTable } from "./text-table.js";
+
+/** Names the units of a report by display name, falling back to the id. */
+export function unitNamer(report: Pick<ScanReport, "restrictedUnits">): (id: string) => string {
+  const names = new Map(report.restrictedUnits.map((unit) => [unit.id, unit.displayName ?? unit.id]));
+  return (id) => names.get(id.toLowerCase()) ?? id;
+}
+
+/** Formats warnings as a table (empty string when there are none). */
+export function formatWarnings(warnings: ScanReport["warnings"]): string {
+  if (warnings.length === 0) return "";
+  return `\nWarnings:\n${formatTable(
+    [{ header: "SEVERITY" }, { header: "CODE" }, { header: "MESSAGE" }],
+    warnings.map((warning) => [warning.severity, warning.code, warning.message]),
+  )}\n`;
+}
+
+/** The scan as readable text. */
+export function formatScanTable(report: ScanReport): string {
+  const unitName = unitNamer(report);
+  const count = (status: string) => report.accounts.filter((account) => account.status === status).length;
+  const lines = [
+    `Tenant ${report.tenantId}: ${report.accounts.length} accounts (${count("protected")} protected, ${count("not-protected")} not protected, ${count("unknown")} unknown); report ${report.complete ? "complete" : "INCOMPLETE"}; ${report.graphRequests} Graph requests.`,
+    "",
+    formatTable(
+      [
+        { header: "STATUS" },
+        { header: "ACCOUNT", maxWidth: 48 },
+        { header: "REASON" },
+        { header: "UNITS", maxWidth: 40 },
+        { header: "LISTED BECAUSE" },
+      ],
+      report.accounts.map((account) => [
+        account.status,
+        account.userPrincipalName ?? account.id ?? "?",
+        account.reasonCode,
+        account.unitIds.map(unitName).join(", ") || "-",
+        account.sources.join("; "),
+      ]),
+    ),
+  ];
+  const unknown = report.accounts.filter((account) => account.status === "unknown");
+  if (unknown.length > 0) {
+    lines.push("", "Undecided (skipped this cycle, nothing persisted):");
+    for (const account of unknown) {
+      lines.push(`  ${account.userPrincipalName ?? account.id ?? "?"}: ${account.reason}`);
+    }
+  }
+  lines.push(
+    "",
+    "Restricted units:",
+    formatTable(
+      [
+        { header: "UNIT", maxWidth: 40 },
+        { header: "ID" },
+        { header: "MEMBERSHIP" },
+        { header: "VISIBILITY" },
+        { header: "USERS", align: "right" },
+        { header: "MEMBERS READABLE" },
+      ],
+      report.restrictedUnits.map((unit) => [
+        unit.displayName ?? "-",
+        unit.id,
+        unit.membershipType,
+        unit.visibility,
+        String(unit.userIds.length),
+        unit.membersReadable ? "yes" : "NO",
+      ]),
+    ),
+  );
+  return `${lines.join("\n")}\n${formatWarnings(report.warnings)}`;
+}
+
+/** Runs `scan`; returns the exit status. */
+export function runScanCommand(args: readonly string[], io: CliIo): Promise<number> {
+  return runTenantCommand(
+    {
+      command: "scan",
+      help: SCAN_HELP,
+      accountFlags: true,
+      roles: (options) => options.roles,
+      render: ({ report }, options) => ({
+        text: options.format === "json" ? JSON.stringify(report, null, 2) : formatScanTable(report),
+        undecided: report.accounts.some((account) => account.status === "unknown"),
+      }),
+    },
+    args,
+    io,
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * Wires one command run against a real tenant: credential, Graph directory (the real adapter), and a
+ * rotation guard over an empty in-memory store, so the commands read and decide but never write.
+ */
+import { createRotationGuard, type RotationGuard } from "@rotation-exclusion/core";
+import { createGraphDirectory, type GraphDirectory } from "@rotation-exclusion/graph-adapter";
+import { createInMemoryAccountStore } from "@rotation-exclusion/testing";
+import type { Logger } from "pino";
+import { createCliCredential } from "./cli-credential.js";
+import type { TenantCommandOptions } from "./tenant-command-options.js";
+
+/** The guard of one run and the directory behind it (for request statistics). */
+export interface TenantGuard {
+  readonly guard: RotationGuard;
+  readonly directory: GraphDirectory;
+}
+
+/**
+ * Creates the read-only guard of one command run. TLS trust for a private Graph endpoint comes from
+ * Node's NODE_EXTRA_CA_CERTS; verification is never turned off.
+ *
+ * @example
+ * const { guard, directory } = createTenantGuard(options, process.env, logger);
+ */
+export function createTenantGuard(
+  options: TenantCommandOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+): TenantGuard {
+  const { credential, source } = createCliCredential(env, options.tenantId, options.cloud);
+  logger.debug({ credential: source, cloud: options.cloud }, "credential chosen");
+  const directory = createGraphDirectory({
+    tenantId: options.tenantId,
+    credential,
+    cloud: options.cloud,
+    ...(options.graphBaseUrl !== undefined ? { baseUrl: options.graphBaseUrl } : {}),
+    logger,
+  });
+  const guard = createRotationGuard({
+    tenantId: options.tenantId,
+    directory,
+    accounts: createInMemoryAccountStore(),
+    logger,
+  });
+  return { guard, directory };
+}
