@@ -3,16 +3,28 @@
  * role-assignable groups expanded to their direct user members, each failed step reported (never thrown)
  * so an unreadable group makes the read incomplete instead of silently dropping its users.
  */
-import type { DirectoryReader } from "@rotation-exclusion/core";
+import type {
+  RoleHoldersRead,
+  RoleOtherHolder,
+  RoleReadFailure,
+  RoleUserHolder,
+} from "@rotation-exclusion/core";
 import type { ContractFaultKind } from "./contract/directory-harness.js";
 import { failureForFault, type InMemoryFault } from "./in-memory-faults.js";
 import type { TenantModel } from "./tenant-model.js";
 
-/** Core's role-holder read result (derived from the port, which core's entry does not re-export yet). */
-export type RoleHoldersRead = Awaited<ReturnType<NonNullable<DirectoryReader["readRoleHolders"]>>>;
-type RoleUserHolder = RoleHoldersRead["users"][number];
-type RoleOtherHolder = RoleHoldersRead["others"][number];
-type RoleReadFailure = RoleHoldersRead["failures"][number];
+/** Core's role-holder read result, re-exported for the kit's users. */
+export type { RoleHoldersRead };
+
+// Each step answers to its in-memory fault name and to its contract fault name.
+const FAULT_OPERATIONS = {
+  "role-definition": ["role-definition"],
+  "active-assignments": ["active-assignments", "role-assignments"],
+  "eligible-assignments": ["eligible-assignments", "role-eligibility"],
+} as const satisfies Record<string, readonly InMemoryFault["operation"][]>;
+
+const strikes = (step: keyof typeof FAULT_OPERATIONS) => (fault: InMemoryFault) =>
+  (FAULT_OPERATIONS[step] as readonly string[]).includes(fault.operation);
 
 /** What the role read needs from its directory: request counting and fault matching. */
 export interface RoleReadContext {
@@ -38,10 +50,7 @@ export async function readRoleHoldersInMemory(
   const failures: RoleReadFailure[] = [];
 
   await context.request(ENDPOINT.definitions);
-  const definitionFault = context.takeFault(
-    ENDPOINT.definitions,
-    (fault) => fault.operation === "role-definition",
-  );
+  const definitionFault = context.takeFault(ENDPOINT.definitions, strikes("role-definition"));
   if (definitionFault) {
     const failure = failureForFault(definitionFault, `Role definition "${role}"`);
     return { role: null, users, others, complete: false, failures: [{ step: "role-definition", failure }] };
@@ -57,7 +66,7 @@ export async function readRoleHoldersInMemory(
     const step = kind === "active" ? "active-assignments" : "eligible-assignments";
     const endpoint = kind === "active" ? ENDPOINT.active : ENDPOINT.eligible;
     await context.request(endpoint);
-    const listFault = context.takeFault(endpoint, (fault) => fault.operation === step);
+    const listFault = context.takeFault(endpoint, strikes(step));
     if (listFault) {
       failures.push({
         step,

@@ -8,6 +8,7 @@ import { describeCheckUsersContract } from "./check-users-contract.js";
 import type { DirectoryHarness } from "./directory-harness.js";
 import { describeProtectedUsersContract } from "./protected-users-contract.js";
 import { describeRestrictedUnitsContract } from "./restricted-units-contract.js";
+import { describeRoleHoldersContract } from "./role-holders-contract.js";
 
 /**
  * Registers the contract tests for one implementation. Call it at the top level of a test file.
@@ -26,5 +27,7 @@ export function describeDirectoryContract(name: string, harness: DirectoryHarnes
     describeRestrictedUnitsContract(harness);
     describeCheckUsersContract(harness);
     describeAbortAndStatsContract(harness);
+    // Optional capability: skipped, with a note, for readers without readRoleHolders.
+    describeRoleHoldersContract(harness);
   });
 }

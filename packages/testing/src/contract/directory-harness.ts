@@ -24,7 +24,8 @@ export type ContractFaultKind =
 
 /**
  * Where a fault strikes. Contract faults are persistent (every attempt fails), so readers with and
- * without a retry layer give the same results. `page` is 1-based (default 1).
+ * without a retry layer give the same results. `page` is 1-based (default 1). Role-read faults strike
+ * every page of their listing.
  */
 export type ContractFault =
   | { readonly operation: "protected-users"; readonly kind: ContractFaultKind; readonly page?: number }
@@ -35,7 +36,15 @@ export type ContractFault =
       readonly kind: ContractFaultKind;
       readonly page?: number;
     }
-  | { readonly operation: "user-check"; readonly userId: string; readonly kind: ContractFaultKind };
+  | { readonly operation: "user-check"; readonly userId: string; readonly kind: ContractFaultKind }
+  /** Role definition lookup (Graph: `roleDefinitions.list`, or `roleDefinitions.get` for an id). */
+  | { readonly operation: "role-definition"; readonly kind: ContractFaultKind }
+  /** Active role assignments (Graph: `roleAssignments.list`; 403 = no RoleManagement.Read.Directory). */
+  | { readonly operation: "role-assignments"; readonly kind: ContractFaultKind }
+  /** PIM eligibility (Graph: `roleEligibility.list`; 403 = no RoleEligibilitySchedule.Read.Directory). */
+  | { readonly operation: "role-eligibility"; readonly kind: ContractFaultKind }
+  /** Members of one role-assignable group (Graph: `groups.members`; 403 = no GroupMember.Read.All). */
+  | { readonly operation: "group-members"; readonly groupId: string; readonly kind: ContractFaultKind };
 
 /** How a harness sets up the directory under test. */
 export interface DirectoryHarnessOptions {
