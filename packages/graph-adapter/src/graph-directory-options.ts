@@ -10,6 +10,7 @@ import { GRAPH_CLOUDS, type GraphCloud, isGraphCloud } from "./graph-clouds.js";
 import { createGraphDirectoryError } from "./graph-directory-error.js";
 import type { FetchFunction } from "./graph-transport.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
+import type { ThrottleBudget } from "./throttle-budget.js";
 
 /** Page sizes (`$top`) per listing. */
 export interface GraphPageSizes {
@@ -46,6 +47,11 @@ export interface GraphDirectoryOptions {
   readonly pageSize?: number | Partial<GraphPageSizes>;
   /** Restricted units whose members are read at the same time. Default 4. */
   readonly memberReadConcurrency?: number;
+  /**
+   * A client-side throttle budget shared by every directory of the app (`createThrottleBudget`), so
+   * requests wait before Graph's limits are reached. Default: none.
+   */
+  readonly throttleBudget?: ThrottleBudget;
 }
 
 /** Everything the directory runs with, validated. */
@@ -61,6 +67,7 @@ export interface ResolvedGraphDirectoryOptions {
   readonly retry: RetryPolicy;
   readonly pageSizes: GraphPageSizes;
   readonly memberReadConcurrency: number;
+  readonly throttleBudget: ThrottleBudget | undefined;
 }
 
 const DEFAULTS = {
@@ -175,6 +182,10 @@ export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): Re
     invalid(`cloud must be one of ${Object.keys(GRAPH_CLOUDS).join(", ")} (got ${JSON.stringify(cloud)})`);
   }
   const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const { throttleBudget } = options;
+  if (throttleBudget !== undefined && typeof throttleBudget?.forTenant !== "function") {
+    invalid("throttleBudget must come from createThrottleBudget (an object with forTenant)");
+  }
   const logger = options.logger ?? pino({ level: "silent" });
   return {
     tenantId,
@@ -197,5 +208,6 @@ export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): Re
       options.memberReadConcurrency ?? DEFAULTS.memberReadConcurrency,
       64,
     ),
+    throttleBudget,
   };
 }

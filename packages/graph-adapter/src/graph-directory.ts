@@ -69,6 +69,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirec
     stats,
     logger: resolved.logger,
     tenantId: resolved.tenantId,
+    budget: resolved.throttleBudget?.forTenant(resolved.tenantId),
   });
   const context: DirectoryContext = {
     runner,

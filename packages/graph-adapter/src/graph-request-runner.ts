@@ -13,7 +13,8 @@ import {
 import { errorFromResponse, type FailureContext, nextStepFor } from "./graph-response-error.js";
 import type { GraphHttpRequest, GraphTransport } from "./graph-transport.js";
 import type { RequestStats } from "./request-stats.js";
-import { planRetry, type RetryPolicy } from "./retry-policy.js";
+import { parseRetryAfterMs, planRetry, type RetryPolicy } from "./retry-policy.js";
+import { requestCost, type TenantThrottleBudget } from "./throttle-budget.js";
 
 /** A 2xx answer with its JSON body parsed. */
 export interface GraphResult {
@@ -46,6 +47,8 @@ export interface RequestRunnerOptions {
   readonly tenantId: string;
   /** Source of jitter in [0, 1). */
   readonly random?: () => number;
+  /** Client-side throttle budget: every attempt waits for its cost before it is sent. */
+  readonly budget?: TenantThrottleBudget | undefined;
 }
 
 /** Runs logical requests with the retry policy. */
@@ -77,7 +80,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Creates the runner. */
 export function createRequestRunner(options: RequestRunnerOptions): RequestRunner {
-  const { transport, policy, stats, tenantId } = options;
+  const { transport, policy, stats, tenantId, budget } = options;
   const random = options.random ?? Math.random;
   const log = options.logger;
 
@@ -89,11 +92,14 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
   ): Promise<T> {
     const context: FailureContext = { what: call.what, tenantId };
     const request = call.request();
-    const startedAt = performance.now();
-    stats.recordRequest(call.route);
     const line = { method: request.method, route: call.route, attempt: attemptNumber };
     let response: Awaited<ReturnType<GraphTransport["send"]>>;
+    let startedAt = performance.now();
     try {
+      // Slow down before Graph has to say 429: wait for this attempt's cost in the shared budget.
+      await budget?.acquire(requestCost(request.method, request.url, request.body), signal);
+      startedAt = performance.now();
+      stats.recordRequest(call.route);
       response = await transport.send({ ...request, signal });
     } catch (error) {
       const durationMs = Math.round(performance.now() - startedAt);
@@ -117,6 +123,7 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
     const { status } = response;
     if (status === 429 || ((status === 503 || status === 504) && response.headers.has("retry-after"))) {
       stats.recordThrottled(call.route);
+      budget?.reportThrottled(parseRetryAfterMs(response.headers.get("retry-after")) ?? 0);
     }
     if (status < 200 || status > 299) {
       log.warn({ ...line, status, requestId, durationMs }, "graph request failed");

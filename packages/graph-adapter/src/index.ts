@@ -36,3 +36,15 @@ export {
   type RetryPlan,
   type RetryPolicy,
 } from "./retry-policy.js";
+export {
+  createThrottleBudget,
+  IDENTITY_THROTTLE_LIMITS,
+  type RequestCost,
+  requestCost,
+  type TenantSize,
+  type TenantThrottleBudget,
+  type ThrottleBudget,
+  type ThrottleBudgetOptions,
+  type ThrottleBudgetStats,
+  type ThrottleLimits,
+} from "./throttle-budget.js";
