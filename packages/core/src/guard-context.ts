@@ -35,6 +35,8 @@ export function createDenialMemory(): DenialMemory {
       for (const key of keysOf(account)) byKey.set(key, denial);
     },
     find(account) {
+      // The common case by far: no denial was ever recorded, so no keys need building.
+      if (byKey.size === 0) return undefined;
       let newest: RecordedDenial | undefined;
       for (const key of keysOf(account)) {
         const denial = byKey.get(key);
