@@ -23,6 +23,37 @@ export interface CliCredential {
 
 const ONE_HOUR_MS = 3_600_000;
 
+// A one-shot command should answer quickly when sign-in cannot work (wrong authority, no network); the
+// operator reruns it. The SDK's default (3 retries with growing delays) would hold a typo for seconds.
+const retryOptions = { maxRetries: 1, retryDelayInMs: 200 };
+
+/**
+ * Gets one token before any directory read, so a sign-in failure is reported once, clearly, as
+ * "nothing could be read" (exit 1), instead of as a failure of every read. The message never holds a
+ * secret: it names the tenant, the authority and the SDK's error, first line only.
+ */
+export async function signIn(
+  { credential, source }: CliCredential,
+  tenantId: string,
+  cloud: GraphCloud,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  if (source === "GRAPH_ACCESS_TOKEN") return;
+  const authorityHost = env.AZURE_AUTHORITY_HOST || GRAPH_CLOUDS[cloud].authorityHost;
+  try {
+    const token = await credential.getToken(GRAPH_CLOUDS[cloud].scope, { tenantId });
+    if (token === null) throw new Error("the credential returned no token");
+  } catch (error) {
+    const detail =
+      error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]?.slice(0, 300)}` : "";
+    throw createCliError(
+      "unreadable",
+      `Could not sign in to tenant ${tenantId} at ${authorityHost} with the ${source} of AZURE_CLIENT_ID: ${detail}`,
+      { cause: error },
+    );
+  }
+}
+
 /** A credential that hands out one fixed token (a pre-acquired token, or the demo's fake one). */
 export function staticTokenCredential(token: string): TokenCredential {
   return {
@@ -56,7 +87,7 @@ export function createCliCredential(
     const secret = env.AZURE_CLIENT_SECRET;
     if (secret !== undefined && secret !== "") {
       return {
-        credential: new ClientSecretCredential(tenantId, clientId, secret, { authorityHost }),
+        credential: new ClientSecretCredential(tenantId, clientId, secret, { authorityHost, retryOptions }),
         source: "client-secret",
       };
     }
@@ -68,7 +99,7 @@ export function createCliCredential(
           tenantId,
           clientId,
           certificatePassword ? { certificatePath, certificatePassword } : { certificatePath },
-          { authorityHost },
+          { authorityHost, retryOptions },
         ),
         source: "client-certificate",
       };

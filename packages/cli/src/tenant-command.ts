@@ -32,7 +32,7 @@ export async function runTenantCommand(spec: TenantCommandSpec, args: readonly s
     return 0;
   }
   const logger = createCliLogger(options.logLevel, { destination: io.stderr });
-  const { guard, directory } = createTenantGuard(options, io.env, logger);
+  const { guard, directory } = await createTenantGuard(options, io.env, logger);
   const scan = await scanTenant(guard, {
     roles: spec.roles(options),
     users: options.users,

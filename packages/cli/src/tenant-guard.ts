@@ -6,7 +6,7 @@ import { createRotationGuard, type RotationGuard } from "@rotation-exclusion/cor
 import { createGraphDirectory, type GraphDirectory } from "@rotation-exclusion/graph-adapter";
 import { createInMemoryAccountStore } from "@rotation-exclusion/testing";
 import type { Logger } from "pino";
-import { createCliCredential } from "./cli-credential.js";
+import { createCliCredential, signIn } from "./cli-credential.js";
 import type { TenantCommandOptions } from "./tenant-command-options.js";
 
 /** The guard of one run and the directory behind it (for request statistics). */
@@ -20,15 +20,17 @@ export interface TenantGuard {
  * Node's NODE_EXTRA_CA_CERTS; verification is never turned off.
  *
  * @example
- * const { guard, directory } = createTenantGuard(options, process.env, logger);
+ * const { guard, directory } = await createTenantGuard(options, process.env, logger);
  */
-export function createTenantGuard(
+export async function createTenantGuard(
   options: TenantCommandOptions,
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
-): TenantGuard {
-  const { credential, source } = createCliCredential(env, options.tenantId, options.cloud);
+): Promise<TenantGuard> {
+  const chosen = createCliCredential(env, options.tenantId, options.cloud);
+  const { credential, source } = chosen;
   logger.debug({ credential: source, cloud: options.cloud }, "credential chosen");
+  await signIn(chosen, options.tenantId, options.cloud, env);
   const directory = createGraphDirectory({
     tenantId: options.tenantId,
     credential,
