@@ -141,21 +141,39 @@ async function main() {
       throw new Error(`the packed packages have problems:\n- ${problems.join("\n- ")}`);
 
     const tsc = join(scratch, "node_modules", "typescript", "bin", "tsc");
+    /** @type {{ label: string, command: string, args: string[], summary?: (output: string) => string }[]} */
     const checks = [
-      ["ES module consumer", process.execPath, ["esm.mjs"]],
-      ["CommonJS consumer (require)", process.execPath, ["cjs.cjs"]],
-      ["TypeScript consumer (strict)", process.execPath, [tsc, "-p", "tsconfig.json"]],
-      [
-        "TypeScript consumer (strictest, declarations checked)",
-        process.execPath,
-        [tsc, "-p", "tsconfig.libcheck.json"],
-      ],
+      { label: "ES module consumer", command: process.execPath, args: ["esm.mjs"] },
+      { label: "CommonJS consumer (require)", command: process.execPath, args: ["cjs.cjs"] },
+      {
+        label: "TypeScript consumer (strict)",
+        command: process.execPath,
+        args: [tsc, "-p", "tsconfig.json"],
+      },
+      {
+        label: "TypeScript consumer (strictest, declarations checked)",
+        command: process.execPath,
+        args: [tsc, "-p", "tsconfig.libcheck.json"],
+      },
     ];
+    for (const { manifest } of packed.map(({ pkg }) => pkg)) {
+      for (const bin of Object.keys(manifest.bin ?? {})) {
+        // The installed command, through the shim the package manager linked: proves bin, shebang and mode.
+        checks.push({
+          label: `\`${bin} demo\` command`,
+          command: join(scratch, "node_modules", ".bin", bin),
+          args: ["demo", "--format", "json"],
+          summary: (output) =>
+            `printed ${JSON.parse(output.slice(output.indexOf("{"))) ? "a JSON report" : "?"}`,
+        });
+      }
+    }
     const outcomes = await Promise.allSettled(
-      checks.map(async ([label, command, args]) => {
+      checks.map(async ({ label, command, args, summary }) => {
         const checkStarted = performance.now();
-        const output = await run(/** @type {string} */ (command), /** @type {string[]} */ (args), scratch);
-        return `ok   ${label} (${Math.round(performance.now() - checkStarted)} ms)${output.trim() ? `: ${output.trim()}` : ""}`;
+        const output = (await run(command, args, scratch)).trim();
+        const said = summary ? summary(output) : output;
+        return `ok   ${label} (${Math.round(performance.now() - checkStarted)} ms)${said ? `: ${said}` : ""}`;
       }),
     );
 
@@ -170,7 +188,7 @@ async function main() {
       else {
         failed++;
         console.error(
-          `FAIL ${checks[index]?.[0]}\n${outcome.reason instanceof Error ? outcome.reason.message : outcome.reason}`,
+          `FAIL ${checks[index]?.label}\n${outcome.reason instanceof Error ? outcome.reason.message : outcome.reason}`,
         );
       }
     }
