@@ -73,6 +73,13 @@ export interface UnitMembers {
   /** True when every page of members was read without error. */
   readonly complete: boolean;
   readonly failure?: DirectoryFailure | undefined;
+  /**
+   * For hidden-membership units: `true` only when the reader knows the app may see hidden members
+   * (Member.Read.Hidden is granted). Without it Graph may answer 200 with a short or empty list
+   * (docs/decisions/0002), so core never treats such a listing as proof that someone is not a member.
+   * Ignored for public units.
+   */
+  readonly hiddenMembersVisible?: boolean | undefined;
 }
 
 /** A restricted management administrative unit (`isMemberManagementRestricted: true`). */
