@@ -193,7 +193,7 @@ async function main() {
       }
     }
     console.log(
-      `${checks.length - failed} passed, ${failed} failed (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      `smoke: ${checks.length - failed} of ${checks.length} checks passed (${((performance.now() - started) / 1000).toFixed(1)} s)`,
     );
     if (failed > 0) process.exitCode = 1;
   } finally {
