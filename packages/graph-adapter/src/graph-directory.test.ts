@@ -131,6 +131,19 @@ describe("createGraphDirectory over the fake Graph server", () => {
     expect(graph.server.requests.filter((r) => r.route === "users.list")).toHaveLength(1);
   });
 
+  it("sends a fresh UUID client-request-id with every attempt", async () => {
+    await using graph = await directoryOverFakeGraph(pagedTenant().tenant, {
+      maxPageSize: 2,
+      faults: [{ match: { route: "users.list", page: 2 }, effect: { kind: "unavailable" }, times: 1 }],
+    });
+    await graph.directory.readProtectedUsers();
+    const ids = graph.server.requests.map((r) => r.headers["client-request-id"]);
+    expect(ids).toHaveLength(5);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it("retries a read after a connection reset", async () => {
     const fixture = pagedTenant();
     await using graph = await directoryOverFakeGraph(fixture.tenant, {

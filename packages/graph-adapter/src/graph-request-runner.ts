@@ -3,6 +3,7 @@
  * {@link planRetry}'s decisions, a wall-clock deadline, the caller's AbortSignal, request statistics and
  * one log line per attempt.
  */
+import { randomUUID } from "node:crypto";
 import pRetry from "p-retry";
 import type { Logger } from "pino";
 import {
@@ -91,8 +92,11 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
     deadlineError: () => GraphDirectoryError,
   ): Promise<T> {
     const context: FailureContext = { what: call.what, tenantId };
-    const request = call.request();
-    const line = { method: request.method, route: call.route, attempt: attemptNumber };
+    const built = call.request();
+    // A fresh id per attempt, so a support case can name the exact request even without a response body.
+    const clientRequestId = randomUUID();
+    const request = { ...built, headers: { ...built.headers, "client-request-id": clientRequestId } };
+    const line = { method: request.method, route: call.route, attempt: attemptNumber, clientRequestId };
     let response: Awaited<ReturnType<GraphTransport["send"]>>;
     let startedAt = performance.now();
     try {

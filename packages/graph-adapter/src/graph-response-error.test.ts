@@ -46,6 +46,25 @@ describe("errorFromResponse and the failure mapping", () => {
     expect(denial.requestId).toBe("inner-id");
   });
 
+  it("takes the request id from the request-id header, else the body, never the echoed client-request-id", () => {
+    const echoed = new Headers({ "client-request-id": "our-own-id" });
+    const fromBody = errorFromResponse(500, echoed, JSON.stringify(body("", "m")), context);
+    expect(fromBody.requestId).toBe("inner-id");
+    const none = errorFromResponse(500, echoed, "not json", context);
+    expect(none.requestId).toBeUndefined();
+    const legacy = errorFromResponse(
+      400,
+      undefined,
+      { "odata.error": { code: "Request_BadRequest", message: { value: "Bad filter" } } },
+      context,
+    );
+    expect(legacy).toMatchObject({
+      code: "bad-request",
+      graphCode: "Request_BadRequest",
+      graphMessage: "Bad filter",
+    });
+  });
+
   it("survives a body that is not Graph's error shape", () => {
     const error = errorFromResponse(502, undefined, "<html>bad gateway</html>", context);
     expect(error).toMatchObject({ code: "server-error", status: 502, graphCode: undefined });

@@ -8,39 +8,9 @@ import {
   type GraphDirectoryError,
   type GraphDirectoryErrorCode,
 } from "./graph-directory-error.js";
+import { parseGraphErrorBody } from "./graph-error-body.js";
 import { isRestrictedManagementDenial } from "./restricted-management-denial.js";
 import { parseRetryAfterMs } from "./retry-policy.js";
-
-/** Graph's error body fields, when the body is Graph's `{ error: { code, message } }`. */
-export interface GraphErrorBody {
-  readonly code: string | undefined;
-  readonly message: string | undefined;
-  readonly requestId: string | undefined;
-}
-
-/** Reads Graph's `{ error: { code, message, innerError } }` from parsed JSON or text; never throws. */
-export function readGraphErrorBody(body: unknown): GraphErrorBody {
-  let value = body;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      value = undefined;
-    }
-  }
-  const error = (value as { error?: unknown } | undefined)?.error;
-  if (typeof error !== "object" || error === null) {
-    return { code: undefined, message: undefined, requestId: undefined };
-  }
-  const { code, message, innerError } = error as Record<string, unknown>;
-  const requestId = (innerError as Record<string, unknown> | undefined)?.["request-id"];
-  return {
-    code: typeof code === "string" ? code : undefined,
-    // Keep messages bounded: a hostile or broken server must not flood logs and reports.
-    message: typeof message === "string" ? message.slice(0, 500) : undefined,
-    requestId: typeof requestId === "string" ? requestId : undefined,
-  };
-}
 
 function codeFor(status: number, denial: boolean): GraphDirectoryErrorCode {
   if (status === 429) return "throttled";
@@ -97,11 +67,12 @@ export function errorFromResponse(
     const key = Object.keys(plain).find((k) => k.toLowerCase() === name);
     return key === undefined ? undefined : plain[key];
   };
-  const graph = readGraphErrorBody(body);
+  const graph = parseGraphErrorBody(body);
   const denial =
     status === 403 && isRestrictedManagementDenial({ status, code: graph.code, message: graph.message });
   const code = codeFor(status, denial);
-  const requestId = header("request-id") ?? header("client-request-id") ?? graph.requestId;
+  // Graph's own id, never the `client-request-id` it echoes (that one is ours: docs/decisions/0004).
+  const requestId = header("request-id") ?? graph.requestId;
   const said = graph.code !== undefined ? ` ${graph.code}${graph.message ? `: ${graph.message}` : ""}` : "";
   return createGraphDirectoryError(
     code,

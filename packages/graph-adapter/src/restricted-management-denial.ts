@@ -6,6 +6,7 @@
  */
 import { describesRestrictedManagementDenial, type RotationFailure } from "@rotation-exclusion/core";
 import { isGraphDirectoryError } from "./graph-directory-error.js";
+import { parseGraphErrorBody } from "./graph-error-body.js";
 
 type Loose = Record<string, unknown>;
 
@@ -21,24 +22,10 @@ function numberOrUndefined(value: unknown): number | undefined {
   return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-/** Graph's `{ error: { code, message } }`, given as an object or as JSON text (the SDK keeps it as text). */
+/** Graph's error body, given as an object or as JSON text (the SDK keeps the inner `error` as text). */
 function graphErrorBody(value: unknown): { code?: string; message?: string; requestId?: string } | undefined {
-  let body = value;
-  if (typeof body === "string") {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
-  if (!isObject(body)) return undefined;
-  // The SDK stores the inner `error` object itself; a raw body wraps it in `error`.
-  const inner = isObject(body.error) ? body.error : body;
-  const code = stringOrUndefined(inner.code);
-  const message = stringOrUndefined(inner.message);
+  const { code, message, requestId } = parseGraphErrorBody(value, { bareErrorObject: true });
   if (code === undefined && message === undefined) return undefined;
-  const innerError = isObject(inner.innerError) ? inner.innerError : undefined;
-  const requestId = stringOrUndefined(innerError?.["request-id"]);
   return {
     ...(code !== undefined ? { code } : {}),
     ...(message !== undefined ? { message } : {}),
