@@ -1,7 +1,8 @@
 /**
- * Learns from a failed password change. A denial that names a restricted management administrative
- * unit is positive evidence: remember it and exclude the account. Another 403 earns one fresh look at
- * the user's flag; anything else changes nothing.
+ * Learns from a failed password change. Graph's 403 `Authorization_RequestDenied` naming a restricted
+ * management administrative unit is positive evidence: remember it and exclude the account. Another 403
+ * earns one fresh look at the user's flag; anything else (including any failure without a status)
+ * changes nothing. See docs/decisions/0003-rmau-write-denial-as-evidence.md.
  */
 import type { ManagedAccount } from "./account-store.js";
 import { checkUsersSafely } from "./classify-accounts.js";
@@ -109,6 +110,17 @@ async function persistExclusion(
     ctx.log.warn({ key: account.key }, "account kept changing; the next run excludes it");
 }
 
+/**
+ * The failure as it may be logged and persisted. Only a Graph-origin message (one that came with an
+ * HTTP status and a Graph error code) is kept, redacted and capped in length: a host's own error text
+ * is arbitrary and may hold the very password it failed to set.
+ */
+function safeFailure(failure: RotationFailure): RotationFailure {
+  const { message, ...rest } = failure;
+  const graphOrigin = failure.status !== undefined && failure.code !== undefined;
+  return graphOrigin && message ? { ...rest, message: redactSecrets(message) } : rest;
+}
+
 /** The body of `RotationGuard.recordRotationFailure` (input already validated). */
 export async function recordRotationFailure(
   ctx: GuardContext,
@@ -118,10 +130,7 @@ export async function recordRotationFailure(
   checkProtection: () => Promise<Verdict>,
 ): Promise<Verdict> {
   const normalized = normalizeRotationFailure(ctx, failure);
-  const logged = {
-    ...normalized,
-    ...(normalized.message ? { message: redactSecrets(normalized.message) } : {}),
-  };
+  const logged = safeFailure(normalized);
   const base = { accountId: ref.id ?? null, userPrincipalName: ref.userPrincipalName ?? null };
 
   if (describesRestrictedManagementDenial(normalized)) {
@@ -133,6 +142,13 @@ export async function recordRotationFailure(
     if (account !== undefined)
       ctx.denials.remember({ id: account.objectId, userPrincipalName: account.userPrincipalName }, denial);
     const observedAt = new Date(observedAtMs).toISOString();
+    // The snapshot already in memory may list the user with isManagementRestricted: true; that costs
+    // nothing to consult and corroborates the denial with a documented property (0001), so it is kept
+    // alongside. No extra directory read is made here.
+    const snapshot = ctx.refresher.current();
+    const flagged = [ref.id, account?.objectId].some(
+      (id) => id !== undefined && snapshot?.protectedUsers.has(id.toLowerCase()) === true,
+    );
     const verdict: ProtectedVerdict = {
       ...base,
       status: "protected",
@@ -148,6 +164,9 @@ export async function recordRotationFailure(
           requestId: logged.requestId ?? null,
           observedAt,
         },
+        ...(flagged && snapshot
+          ? [{ kind: "restricted-flag" as const, observedAt: snapshot.protectedSetObservedAt }]
+          : []),
       ],
       unitIds: [],
       observedAt,

@@ -13,15 +13,17 @@ const UNIT_PHRASE = "restricted management administrative unit";
 
 /**
  * True when a failed write was denied because the target sits in a restricted management
- * administrative unit: status 403 (or absent), code `Authorization_RequestDenied` (or absent), and a
- * message naming a restricted management administrative unit.
+ * administrative unit: status 403, code `Authorization_RequestDenied` (case-insensitive) and a message
+ * naming a restricted management administrative unit, all three. A missing status or code is never a
+ * denial: a host's own error text that merely mentions such a unit is not Graph's answer
+ * (docs/decisions/0003-rmau-write-denial-as-evidence.md). This is the one rule; the Graph adapter reuses it.
  *
  * @example
  * describesRestrictedManagementDenial({ status: 403, code: "Authorization_RequestDenied", message }); // true
  */
 export function describesRestrictedManagementDenial(failure: RotationFailure): boolean {
-  if (failure.status !== undefined && failure.status !== 403) return false;
-  if (failure.code !== undefined && failure.code.toLowerCase() !== "authorization_requestdenied")
+  if (failure.status !== 403) return false;
+  if (typeof failure.code !== "string" || failure.code.toLowerCase() !== "authorization_requestdenied")
     return false;
   // Graph sometimes wraps or reflows the text; whitespace runs are normalized before matching.
   const message =

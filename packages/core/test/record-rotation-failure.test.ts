@@ -5,7 +5,7 @@ import {
   type Logger,
 } from "@rotation-exclusion/core";
 import { describe, expect, test } from "vitest";
-import { ALICE, BOB, createFixture, keys, TENANT_ID } from "./guard-fixture.js";
+import { ALICE, BOB, createFixture, ERIN, keys, TENANT_ID } from "./guard-fixture.js";
 
 const DENIAL_MESSAGE =
   "Insufficient privileges to complete the operation. Target object is a member of a restricted management administrative unit and can only be modified by administrators scoped to that administrative unit. Check that you are assigned a role that has permission to perform the operation for this restricted management administrative unit. Learn more: https://go.microsoft.com/fwlink/?linkid=2197831";
@@ -22,13 +22,31 @@ const plain403 = {
 };
 
 describe("describesRestrictedManagementDenial", () => {
-  test("needs the unit named; status and code may be absent but not different", () => {
+  test("needs status 403, code Authorization_RequestDenied and the unit named, all three", () => {
     expect(describesRestrictedManagementDenial(denial)).toBe(true);
-    expect(describesRestrictedManagementDenial({ message: DENIAL_MESSAGE.toUpperCase() })).toBe(true);
+    expect(
+      describesRestrictedManagementDenial({
+        status: 403,
+        code: "AUTHORIZATION_REQUESTDENIED",
+        message: DENIAL_MESSAGE.toUpperCase().replace(/ /g, "\n  "),
+      }),
+    ).toBe(true);
     expect(describesRestrictedManagementDenial(plain403)).toBe(false);
     expect(describesRestrictedManagementDenial({ ...denial, status: 400 })).toBe(false);
     expect(describesRestrictedManagementDenial({ ...denial, code: "Request_BadRequest" })).toBe(false);
     expect(describesRestrictedManagementDenial({})).toBe(false);
+  });
+
+  test("a missing status or code is never a denial, whatever the message says", () => {
+    // A host's own error text (a timeout while "verifying" a unit) must not exclude a normal account.
+    const hostText = `Could not verify whether the target is in a restricted management administrative unit: timeout`;
+    expect(describesRestrictedManagementDenial({ message: hostText })).toBe(false);
+    expect(describesRestrictedManagementDenial({ message: DENIAL_MESSAGE })).toBe(false);
+    expect(describesRestrictedManagementDenial({ status: 403, message: DENIAL_MESSAGE })).toBe(false);
+    expect(
+      describesRestrictedManagementDenial({ code: "Authorization_RequestDenied", message: DENIAL_MESSAGE }),
+    ).toBe(false);
+    expect(describesRestrictedManagementDenial({ ...denial, code: "" })).toBe(false);
   });
 });
 
@@ -105,10 +123,80 @@ describe("recordRotationFailure", () => {
     expect(await guard.recordRotationFailure(BOB, new SdkError(DENIAL_MESSAGE))).toMatchObject({
       status: "protected",
     });
+    // A plain Error carries no status or code: never evidence; ALICE is protected by her own flag.
     expect(await guard.recordRotationFailure(ALICE, new Error(DENIAL_MESSAGE))).toMatchObject({
       status: "protected",
+      reasonCode: "restricted-flag",
     });
     expect(JSON.stringify(logged)).not.toContain("secret-token");
+  });
+
+  test("a host's own error naming a unit is not evidence: nothing remembered, nothing persisted", async () => {
+    const f = createFixture();
+    const hostError = new Error(
+      "Could not verify whether the target is in a restricted management administrative unit: timeout",
+    );
+    for (const failure of [
+      hostError,
+      { message: DENIAL_MESSAGE },
+      { code: denial.code, message: DENIAL_MESSAGE },
+    ]) {
+      expect(await f.guard.recordRotationFailure(BOB, failure)).toMatchObject({ status: "not-protected" });
+    }
+    expect(f.store.writes).toEqual([]);
+    expect(f.store.get("bob")?.autoRotate).toBe(true);
+    expect(await f.guard.isRotationProtected(BOB)).toBe(false);
+  });
+
+  test("a 403 naming a unit but without Graph's code takes the fresh-check path", async () => {
+    const f = createFixture();
+    const verdict = await f.guard.recordRotationFailure(BOB, { status: 403, message: DENIAL_MESSAGE });
+    expect(verdict).toMatchObject({ status: "unknown", reasonCode: "permission-missing" });
+    expect(f.directory.calls.checkUsers).toBe(1);
+    expect(f.store.writes).toEqual([]);
+    expect(await f.guard.checkProtection(BOB)).toMatchObject({ status: "not-protected" });
+  });
+
+  test("a host's message never reaches logs or records; Graph's evidence text is capped", async () => {
+    const f = createFixture();
+    const logged: object[] = [];
+    const logger: Logger = {
+      debug: (o) => logged.push(o),
+      info: (o) => logged.push(o),
+      warn: (o) => logged.push(o),
+      error: (o) => logged.push(o),
+    };
+    const guard = createRotationGuard({
+      tenantId: TENANT_ID,
+      accounts: f.store.store,
+      logger,
+      directory: f.directory.reader,
+    });
+    await guard.recordRotationFailure(BOB, { status: 403, message: "new password Summer2026! rejected" });
+    await guard.recordRotationFailure(ALICE, { status: 403, message: "new password Winter2026! rejected" });
+    expect(JSON.stringify(logged)).not.toMatch(/Summer2026!|Winter2026!/);
+    expect(JSON.stringify(f.store.all())).not.toMatch(/Summer2026!|Winter2026!/);
+
+    const long = { ...denial, message: `${DENIAL_MESSAGE} ${"x".repeat(5000)}` };
+    const verdict = await guard.recordRotationFailure(ERIN, long);
+    const evidence = verdict.evidence.find((e) => e.kind === "rotation-denied");
+    expect(evidence?.kind === "rotation-denied" && evidence.message.length).toBeLessThanOrEqual(301);
+    expect(evidence?.kind === "rotation-denied" && evidence.message).toContain(
+      "restricted management administrative unit",
+    );
+  });
+
+  test("a denial for a user the snapshot lists as restricted carries the flag as evidence too", async () => {
+    const f = createFixture();
+    await f.guard.checkProtection(ALICE);
+    const verdict = await f.guard.recordRotationFailure(ALICE, denial);
+    expect(verdict).toMatchObject({ status: "protected", reasonCode: "rotation-denied-by-unit" });
+    expect(verdict.evidence.map((e) => e.kind)).toEqual(["rotation-denied", "restricted-flag"]);
+    expect(f.directory.calls.checkUsers).toBe(0);
+    expect(f.store.get("alice")?.record?.evidence.map((e) => e.kind)).toEqual([
+      "rotation-denied",
+      "restricted-flag",
+    ]);
   });
 
   test("a plain 403 on a restricted user: one fresh check, then protected and excluded", async () => {
