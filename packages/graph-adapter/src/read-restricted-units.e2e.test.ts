@@ -27,3 +27,128 @@ describe("readRestrictedUnits when a hidden unit silently omits its users", () =
     expect(protectedUsers.users.map((user) => user.id)).toEqual([ceo]);
   });
 });
+
+type UnitPage = { value: Array<Record<string, unknown>> };
+
+function unitTenant() {
+  const t = tenantBuilder({ seed: "graph-adapter-unit-shapes", domain: "contoso.com" });
+  const admin = t.user("admin");
+  const restricted = t.unit("Emergency", { restricted: true, members: [admin] });
+  const ordinary = t.unit("Sales");
+  return { tenant: t.build(), admin, restricted, ordinary };
+}
+
+describe("readRestrictedUnits judges each unit item's shape", () => {
+  it("fails the page as bad-response when an item lacks isMemberManagementRestricted (absent is not null)", async () => {
+    const fixture = unitTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      faults: [
+        {
+          match: { route: "administrativeUnits.list" },
+          effect: {
+            kind: "transform-body",
+            transform: (body) => {
+              for (const unit of (body as UnitPage).value) delete unit.isMemberManagementRestricted;
+              return body;
+            },
+          },
+        },
+      ],
+    });
+    const read = await graph.directory.readRestrictedUnits();
+    expect(read).toMatchObject({ complete: false, units: [], failure: { kind: "bad-response" } });
+    expect(read.failure?.message).toContain("isMemberManagementRestricted");
+  });
+
+  it.each([["yes"], [1], [{}]])(
+    "fails the page as bad-response when isMemberManagementRestricted is %j",
+    async (value) => {
+      const fixture = unitTenant();
+      await using graph = await directoryOverFakeGraph(fixture.tenant, {
+        faults: [
+          {
+            match: { route: "administrativeUnits.list" },
+            effect: {
+              kind: "transform-body",
+              transform: (body) => {
+                for (const unit of (body as UnitPage).value) {
+                  if (unit.id === fixture.ordinary) unit.isMemberManagementRestricted = value;
+                }
+                return body;
+              },
+            },
+          },
+        ],
+      });
+      const read = await graph.directory.readRestrictedUnits();
+      expect(read).toMatchObject({ complete: false, failure: { kind: "bad-response" } });
+    },
+  );
+
+  it("keeps a unit with unknown visibility or membershipType, treating the visibility as hidden", async () => {
+    const fixture = unitTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      faults: [
+        {
+          match: { route: "administrativeUnits.list" },
+          effect: {
+            kind: "transform-body",
+            transform: (body) => {
+              for (const unit of (body as UnitPage).value) {
+                if (unit.id === fixture.restricted) {
+                  unit.visibility = "MembersOnly";
+                  unit.membershipType = "Hybrid";
+                }
+              }
+              return body;
+            },
+          },
+        },
+      ],
+    });
+    const read = await graph.directory.readRestrictedUnits();
+    expect(read.complete).toBe(true);
+    expect(read.units).toHaveLength(1);
+    expect(read.units[0]).toMatchObject({
+      id: fixture.restricted,
+      visibility: "hiddenMembership",
+      // An unknown membership rule may change without anyone noticing, like a dynamic one.
+      membershipType: "dynamic",
+      members: { userIds: [fixture.admin], complete: true },
+    });
+  });
+
+  it("reads Graph's spellings case-insensitively and null as the documented defaults", async () => {
+    const fixture = unitTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      faults: [
+        {
+          match: { route: "administrativeUnits.list" },
+          effect: {
+            kind: "transform-body",
+            transform: (body) => {
+              const [unit] = (body as UnitPage).value.filter((item) => item.id === fixture.restricted);
+              if (unit !== undefined)
+                Object.assign(unit, { membershipType: "dynamic", visibility: "hiddenmembership" });
+              const copy = {
+                ...unit,
+                id: "00000000-0000-0000-0000-00000000aaaa",
+                membershipType: null,
+                visibility: null,
+              };
+              (body as UnitPage).value.push(copy);
+              return body;
+            },
+          },
+        },
+      ],
+    });
+    const read = await graph.directory.readRestrictedUnits();
+    expect(
+      read.units.map(({ id, membershipType, visibility }) => ({ id, membershipType, visibility })),
+    ).toEqual([
+      { id: fixture.restricted, membershipType: "dynamic", visibility: "hiddenMembership" },
+      { id: "00000000-0000-0000-0000-00000000aaaa", membershipType: "assigned", visibility: "public" },
+    ]);
+  });
+});

@@ -10,6 +10,8 @@ import { type DirectoryContext, graphUrl, objectId, stringOrNull } from "./direc
 import { toDirectoryFailure } from "./directory-failure.js";
 import { createGraphDirectoryError } from "./graph-directory-error.js";
 import { readAllPages } from "./graph-paging.js";
+import { nextStepFor } from "./graph-response-error.js";
+import { mapBounded } from "./map-bounded.js";
 
 type UnitHeader = Omit<RestrictedUnit, "members">;
 
@@ -18,6 +20,71 @@ function badItem(context: DirectoryContext, what: string) {
     "bad-response",
     `${what} on tenant ${context.tenantId}: an item without an id was returned.`,
   );
+}
+
+function badUnit(context: DirectoryContext, what: string, id: string, problem: string) {
+  return createGraphDirectoryError(
+    "bad-response",
+    `${what} on tenant ${context.tenantId}: unit ${id} ${problem}. ${nextStepFor("bad-response")}`,
+  );
+}
+
+/**
+ * Graph documents `dynamic`/`assigned` (responses spell `Dynamic`), `null` meaning assigned. An unknown
+ * value is read as dynamic: membership that may change without anyone noticing (decision 0002 §2).
+ */
+function membershipTypeOf(value: unknown): { type: UnitHeader["membershipType"]; known: boolean } {
+  if (value === null || value === undefined) return { type: "assigned", known: true };
+  const text = typeof value === "string" ? value.toLowerCase() : undefined;
+  if (text === "assigned") return { type: "assigned", known: true };
+  return { type: "dynamic", known: text === "dynamic" };
+}
+
+/**
+ * Graph documents `HiddenMembership`/`Public`, `null` meaning public. An unknown value is read as hidden,
+ * so its member list is never taken as authoritative (decision 0002 §2).
+ */
+function visibilityOf(value: unknown): { visibility: UnitHeader["visibility"]; known: boolean } {
+  if (value === null || value === undefined) return { visibility: "public", known: true };
+  const text = typeof value === "string" ? value.toLowerCase() : undefined;
+  if (text === "public") return { visibility: "public", known: true };
+  return { visibility: "hiddenMembership", known: text === "hiddenmembership" };
+}
+
+/** A restricted unit's header, `undefined` for an ordinary unit; throws on an item Graph does not document. */
+function unitHeader(context: DirectoryContext, item: unknown, what: string): UnitHeader | undefined {
+  const id = objectId(item);
+  if (id === undefined) throw badItem(context, what);
+  const record = item as Record<string, unknown>;
+  // We `$select`ed the flag: absent is not `null`, and a unit we cannot judge must not read as ordinary
+  // while the listing reports complete (decisions 0001 §3 and 0002).
+  if (!("isMemberManagementRestricted" in record)) {
+    throw badUnit(context, what, id, "has no isMemberManagementRestricted although it was selected");
+  }
+  const flag = record.isMemberManagementRestricted;
+  if (flag !== true && flag !== false && flag !== null) {
+    throw badUnit(context, what, id, "has an isMemberManagementRestricted that is not a boolean or null");
+  }
+  // Only an explicit `true` makes a restricted unit (Graph reads `null` for ordinary units).
+  if (flag !== true) return undefined;
+  const membership = membershipTypeOf(record.membershipType);
+  const visibility = visibilityOf(record.visibility);
+  if (!membership.known || !visibility.known) {
+    context.logger.warn(
+      {
+        unitId: id,
+        membershipType: String(record.membershipType).slice(0, 40),
+        visibility: String(record.visibility).slice(0, 40),
+      },
+      "restricted unit with an undocumented membershipType or visibility; read as dynamic / hidden",
+    );
+  }
+  return {
+    id,
+    displayName: stringOrNull(item, "displayName"),
+    membershipType: membership.type,
+    visibility: visibility.visibility,
+  };
 }
 
 async function readMembers(
@@ -69,24 +136,6 @@ async function readMembers(
   };
 }
 
-/** Runs `task` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** Reads restricted units with their members; never rejects except with the caller's abort reason. */
 export async function readRestrictedUnits(
   context: DirectoryContext,
@@ -106,20 +155,8 @@ export async function readRestrictedUnits(
     onPage(items) {
       const page: UnitHeader[] = [];
       for (const item of items) {
-        const id = objectId(item);
-        if (id === undefined) throw badItem(context, what);
-        // Only an explicit `true` makes a restricted unit (Graph reads `null` for ordinary units).
-        if ((item as Record<string, unknown>).isMemberManagementRestricted !== true) continue;
-        page.push({
-          id,
-          displayName: stringOrNull(item, "displayName"),
-          membershipType:
-            stringOrNull(item, "membershipType")?.toLowerCase() === "dynamic" ? "dynamic" : "assigned",
-          visibility:
-            stringOrNull(item, "visibility")?.toLowerCase() === "hiddenmembership"
-              ? "hiddenMembership"
-              : "public",
-        });
+        const header = unitHeader(context, item, what);
+        if (header !== undefined) page.push(header);
       }
       headers.push(...page);
     },
