@@ -9,6 +9,7 @@ import { type DirectoryContext, graphUrl, objectId, stringOrNull } from "./direc
 import { namesMissingRestrictedProperty, toDirectoryFailure } from "./directory-failure.js";
 import { createGraphDirectoryError } from "./graph-directory-error.js";
 import { readAllPages } from "./graph-paging.js";
+import { nextStepFor } from "./graph-response-error.js";
 
 /** Reads the protected set; never rejects except with the caller's abort reason. */
 export async function readProtectedUsers(
@@ -18,7 +19,7 @@ export async function readProtectedUsers(
   const users: DirectoryUser[] = [];
   const query =
     `$filter=${encodeURIComponent("isManagementRestricted eq true")}` +
-    `&$select=id,userPrincipalName,displayName&$top=${context.pageSizes.users}`;
+    `&$select=id,userPrincipalName,displayName,isManagementRestricted&$top=${context.pageSizes.users}`;
   const result = await readAllPages(context.runner, {
     firstUrl: graphUrl(context, `/users?${query}`),
     route: "GET /users",
@@ -27,12 +28,20 @@ export async function readProtectedUsers(
     signal,
     onPage(items) {
       const page: DirectoryUser[] = [];
+      const bad = (problem: string) =>
+        createGraphDirectoryError(
+          "bad-response",
+          `Listing protected users on tenant ${context.tenantId}: ${problem}. ${nextStepFor("bad-response")}`,
+        );
       for (const item of items) {
         const id = objectId(item);
-        if (id === undefined) {
-          throw createGraphDirectoryError(
-            "bad-response",
-            `Listing protected users on tenant ${context.tenantId}: a user without an id was returned.`,
+        if (id === undefined) throw bad("a user without an id was returned");
+        // Every item must carry the flag the filter asked for: a server that ignored the filter (or a
+        // proxy that rewrote it) must never make us exclude everyone. Absent is not true (decision 0001).
+        const flag = (item as Record<string, unknown>).isManagementRestricted;
+        if (flag !== true) {
+          throw bad(
+            `user ${id} was returned with isManagementRestricted ${flag === undefined ? "absent" : String(JSON.stringify(flag)).slice(0, 40)}, contradicting the filter`,
           );
         }
         page.push({
