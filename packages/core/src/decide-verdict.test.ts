@@ -23,6 +23,8 @@ interface UnitSpec {
   groupIds?: string[];
   complete?: boolean;
   hidden?: boolean;
+  /** For hidden units: the reader confirmed Member.Read.Hidden. */
+  hiddenVisible?: boolean;
   failure?: DirectoryFailureKind;
 }
 
@@ -39,6 +41,7 @@ function unit(spec: UnitSpec): RestrictedUnit {
       otherIds: [],
       complete: spec.complete ?? true,
       ...(spec.failure ? { failure: fail(spec.failure) } : {}),
+      ...(spec.hiddenVisible === undefined ? {} : { hiddenMembersVisible: spec.hiddenVisible }),
     },
   };
 }
@@ -116,7 +119,9 @@ describe("rule 2: a user member of a restricted unit", () => {
   test.each([
     ["a readable unit", { id: UNIT_A, userIds: [U1] }],
     ["a partially read unit", { id: UNIT_A, userIds: [U1], complete: false, failure: "throttled" as const }],
-    ["a hidden unit we can read", { id: UNIT_A, userIds: [U1], hidden: true }],
+    ["a hidden unit we can read", { id: UNIT_A, userIds: [U1], hidden: true, hiddenVisible: true }],
+    // Without Member.Read.Hidden confirmed the list may be short, but whom it lists is still evidence.
+    ["a hidden unit not confirmed readable", { id: UNIT_A, userIds: [U1], hidden: true }],
   ])("protected by unit-member when listed by %s", (_, spec) => {
     const verdict = verdictOf({ snapshot: snap({ units: [spec] }) });
     expect(verdict).toMatchObject({ status: "protected", reasonCode: "unit-member", unitIds: [UNIT_A] });
@@ -221,6 +226,66 @@ describe("rule 5: unknown, with the failure that made the snapshot incomplete", 
       reasonCode: "snapshot-incomplete",
       unitIds: [UNIT_A],
     });
+  });
+
+  test.each([
+    ["absent", undefined],
+    ["false", false],
+  ] as const)(
+    "fallback: a hidden unit listing someone, Member.Read.Hidden %s, is unreadable (the list may be short)",
+    (_, hiddenVisible) => {
+      const snapshot = snap({
+        primarySignal: "unsupported",
+        units: [
+          {
+            id: UNIT_A,
+            hidden: true,
+            userIds: [U2],
+            groupIds: [id(200)],
+            ...(hiddenVisible === undefined ? {} : { hiddenVisible }),
+          },
+        ],
+      });
+      expect(snapshot.units[0]?.readable).toBe(false);
+      expect(snapshot.complete).toBe(false);
+      const verdict = verdictOf({ snapshot });
+      expect(verdict).toMatchObject({
+        status: "unknown",
+        reasonCode: "snapshot-incomplete",
+        unitIds: [UNIT_A],
+      });
+      expect(verdict.reason).toContain("Member.Read.Hidden could not be confirmed");
+      expect(snapshot.findings).toContainEqual(
+        expect.objectContaining({
+          code: "UNIT_MEMBERS_UNREADABLE",
+          severity: "error",
+          unitId: UNIT_A,
+          message: expect.stringContaining("Member.Read.Hidden could not be confirmed"),
+        }),
+      );
+      // The member it did list stays protected.
+      expect(verdictOf({ snapshot, account: { id: U2 } })).toMatchObject({ status: "protected" });
+    },
+  );
+
+  test("fallback: a hidden unit confirmed readable that lists nobody is readable and empty", () => {
+    const snapshot = snap({
+      primarySignal: "unsupported",
+      units: [{ id: UNIT_A, hidden: true, hiddenVisible: true }],
+    });
+    expect(snapshot.units[0]?.readable).toBe(true);
+    expect(snapshot.complete).toBe(true);
+    expect(verdictOf({ snapshot })).toMatchObject({ status: "not-protected" });
+    expect(snapshot.findings.map((f) => f.code)).toContain("EMPTY_RESTRICTED_UNIT");
+  });
+
+  test("a hidden unit confirmed readable but read partially is unreadable", () => {
+    const snapshot = snap({
+      primarySignal: "unsupported",
+      units: [{ id: UNIT_A, hidden: true, hiddenVisible: true, complete: false, failure: "throttled" }],
+    });
+    expect(snapshot.units[0]?.readable).toBe(false);
+    expect(verdictOf({ snapshot })).toMatchObject({ status: "unknown", reasonCode: "throttled" });
   });
 });
 

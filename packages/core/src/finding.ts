@@ -51,15 +51,15 @@ export interface Finding {
 }
 
 /**
- * A unit is readable when its member list was read completely and it is not a hidden-membership unit
- * that listed nothing: without Member.Read.Hidden such a unit answers an empty list, which must never be
- * mistaken for "no members".
+ * A unit is readable (its list proves who is NOT a member) when its member list was read completely and,
+ * for a hidden-membership unit, the reader confirmed Member.Read.Hidden (`hiddenMembersVisible`).
+ * Without that permission Graph may answer 200 with a short or empty list (docs/decisions/0002), so a
+ * hidden unit that lists some members proves nothing about the others. Members a list does name are
+ * positive evidence either way.
  */
 export function isUnitReadable(unit: RestrictedUnit): boolean {
   if (!unit.members.complete) return false;
-  if (unit.visibility !== "hiddenMembership") return true;
-  const m = unit.members;
-  return m.userIds.length + m.groupIds.length + m.deviceIds.length + m.otherIds.length > 0;
+  return unit.visibility !== "hiddenMembership" || unit.members.hiddenMembersVisible === true;
 }
 
 function unitName(unit: RestrictedUnit): string {
@@ -73,7 +73,7 @@ function unitFindings(unit: RestrictedUnit, fallback: boolean): Finding[] {
   if (!isUnitReadable(unit)) {
     const why = !m.complete
       ? `its member list could not be read completely${m.failure ? ` (${m.failure.kind}: ${m.failure.message})` : ""}`
-      : "it has hidden membership and listed no members (grant Member.Read.Hidden to read them)";
+      : "it has hidden membership and Member.Read.Hidden could not be confirmed, so its list may be short (grant Member.Read.Hidden to read every member)";
     findings.push({
       code: "UNIT_MEMBERS_UNREADABLE",
       // Without the primary signal, an unreadable unit leaves every account undecided.
@@ -81,10 +81,7 @@ function unitFindings(unit: RestrictedUnit, fallback: boolean): Finding[] {
       message: `Members of ${name} are unreadable: ${why}. It is never treated as empty.`,
       unitId: unit.id,
     });
-  } else if (
-    unit.visibility === "public" &&
-    m.userIds.length + m.groupIds.length + m.deviceIds.length + m.otherIds.length === 0
-  ) {
+  } else if (m.userIds.length + m.groupIds.length + m.deviceIds.length + m.otherIds.length === 0) {
     findings.push({
       code: "EMPTY_RESTRICTED_UNIT",
       severity: "info",

@@ -16,7 +16,10 @@ import type { UnknownReasonCode } from "./verdict.js";
 
 /** A restricted unit as the snapshot holds it, with whether its members could be read. */
 export interface SnapshotUnit extends RestrictedUnit {
-  /** Members read completely, and not a hidden-membership unit that listed nothing. */
+  /**
+   * Members read completely and, for a hidden-membership unit, Member.Read.Hidden confirmed: only then
+   * does the list prove who is not a member.
+   */
   readonly readable: boolean;
 }
 
@@ -127,7 +130,7 @@ function findIncompleteCause(
   }
   return {
     reasonCode: "snapshot-incomplete" as const,
-    reason: `Restricted unit ${name} has hidden membership and listed no members (the app lacks Member.Read.Hidden)`,
+    reason: `Restricted unit ${name} has hidden membership and Member.Read.Hidden could not be confirmed, so its member list may be short`,
     unitId: unreadable.id,
   };
 }

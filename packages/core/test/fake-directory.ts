@@ -74,8 +74,13 @@ export interface FakeFaults {
   protectedUsers?: PageFault | undefined;
   unitList?: PageFault | undefined;
   unitMembers?: Record<string, PageFault>;
-  /** The app holds Member.Read.Hidden. Default false. */
+  /** The app holds Member.Read.Hidden (and the reader says so: `hiddenMembersVisible`). Default false. */
   canReadHidden?: boolean;
+  /**
+   * What a hidden unit lists without Member.Read.Hidden: nothing (`empty`, default) or only its non-user
+   * members (`omit-users`: the silently short list of docs/decisions/0002).
+   */
+  hiddenUnitBehavior?: "empty" | "omit-users";
   checkUsers?: DirectoryFailureKind | undefined;
   /** Every method throws this (a buggy reader). */
   throwError?: Error | undefined;
@@ -171,7 +176,9 @@ export function createFakeDirectory(tenant: FakeTenant, faults: FakeFaults = {})
           .filter((unit) => unit.restricted)
           .map((unit) => {
             const hiddenFromUs = unit.hidden === true && fake.faults.canReadHidden !== true;
-            const list = (ids: string[] | undefined) => (hiddenFromUs ? [] : [...(ids ?? [])]);
+            const omitUsersOnly = fake.faults.hiddenUnitBehavior === "omit-users";
+            const list = (ids: string[] | undefined, users = false) =>
+              hiddenFromUs && (users || !omitUsersOnly) ? [] : [...(ids ?? [])];
             const memberFault = fake.faults.unitMembers?.[unit.id];
             const cut = (ids: string[]) => (memberFault ? ids.slice(0, memberFault.afterCount) : ids);
             return {
@@ -180,12 +187,13 @@ export function createFakeDirectory(tenant: FakeTenant, faults: FakeFaults = {})
               membershipType: unit.dynamic ? "dynamic" : "assigned",
               visibility: unit.hidden ? "hiddenMembership" : "public",
               members: {
-                userIds: cut(list(unit.userIds)),
+                userIds: cut(list(unit.userIds, true)),
                 groupIds: cut(list(unit.groupIds)),
                 deviceIds: cut(list(unit.deviceIds)),
                 otherIds: cut(list(unit.otherIds)),
                 complete: memberFault === undefined,
                 ...(memberFault ? { failure: failure(memberFault.kind, `members of ${unit.id}`) } : {}),
+                ...(unit.hidden ? { hiddenMembersVisible: fake.faults.canReadHidden === true } : {}),
               },
             };
           });

@@ -1,7 +1,7 @@
 /**
  * Property-based tests (fast-check) of the safety rules over random directories and random fault
- * patterns: reads that stop early, unreadable hidden units, failing per-user checks, store writes that
- * throw or conflict.
+ * patterns: reads that stop early, hidden units that list nothing or a short list, failing per-user
+ * checks, store writes that throw or conflict.
  */
 import {
   type AutoRotateRecord,
@@ -67,6 +67,8 @@ const faultsArb = fc
     unitList: pageFaultArb,
     unitMembers: fc.array(sometimes(pageFaultArb), { minLength: MAX_UNITS, maxLength: MAX_UNITS }),
     canReadHidden: fc.boolean(),
+    // Without Member.Read.Hidden a hidden unit lists nothing, or silently only its non-user members.
+    hiddenUnitBehavior: fc.constantFrom<"empty" | "omit-users">("empty", "omit-users"),
     checkUsers: sometimes(fc.constantFrom(...KINDS)),
   })
   .map(({ unitMembers, ...rest }): FakeFaults => {

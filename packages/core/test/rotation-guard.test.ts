@@ -10,6 +10,7 @@ import {
   DAVE,
   HIDDEN_UNIT,
   PUBLIC_UNIT,
+  standardTenant,
   TENANT_ID,
 } from "./guard-fixture.js";
 
@@ -78,6 +79,27 @@ describe("checkProtection", () => {
     });
     expect(verdict.reason).toContain("Member.Read.Hidden");
     expect(f.guard.lastSnapshot()?.units.find((u) => u.id === HIDDEN_UNIT)?.readable).toBe(false);
+  });
+
+  test("fallback: a hidden unit's short list without Member.Read.Hidden never clears an unlisted member", async () => {
+    // Without the permission Graph may answer 200 listing only the unit's non-user members.
+    const tenant = standardTenant();
+    const hidden = tenant.units.find((u) => u.id === HIDDEN_UNIT);
+    if (hidden) hidden.deviceIds = [guid(300)];
+    const f = createFixture({
+      tenant,
+      faults: { primarySignal: "unsupported", canReadHidden: false, hiddenUnitBehavior: "omit-users" },
+    });
+    const verdict = await f.guard.checkProtection(DAVE);
+    expect(verdict).toMatchObject({ status: "unknown", unitIds: [HIDDEN_UNIT] });
+    expect(verdict.reason).toContain("Member.Read.Hidden could not be confirmed");
+    expect(await f.guard.isRotationProtected(DAVE)).toBe(true);
+    const unit = f.guard.lastSnapshot()?.units.find((u) => u.id === HIDDEN_UNIT);
+    expect(unit?.members.deviceIds).toEqual([guid(300)]);
+    expect(unit?.readable).toBe(false);
+    expect(f.guard.lastSnapshot()?.findings).toContainEqual(
+      expect.objectContaining({ code: "UNIT_MEMBERS_UNREADABLE", unitId: HIDDEN_UNIT, severity: "error" }),
+    );
   });
 });
 
