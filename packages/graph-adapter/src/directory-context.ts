@@ -15,6 +15,8 @@ export interface DirectoryContext {
   readonly tenantId: string;
   readonly pageSizes: GraphPageSizes;
   readonly memberReadConcurrency: number;
+  /** Pages read at most per listing. */
+  readonly maxPages: number;
   readonly logger: Logger;
 }
 

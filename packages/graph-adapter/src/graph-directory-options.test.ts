@@ -91,5 +91,13 @@ describe("option validation", () => {
     expect(resolved.cloud).toBe("global");
     expect(resolved.root).toBe("https://graph.microsoft.com");
     expect(resolved.pageSizes).toEqual({ users: 999, units: 100, members: 999 });
+    expect(resolved.maxPages).toBe(1000);
+  });
+
+  it("validates the page cap", () => {
+    expect(invalidMessage(() => createGraphDirectory({ tenantId, credential, maxPages: 0 }))).toContain(
+      "maxPages",
+    );
+    expect(resolveGraphDirectoryOptions({ tenantId, credential, maxPages: 7 }).maxPages).toBe(7);
   });
 });

@@ -8,6 +8,7 @@ import pino, { type Logger } from "pino";
 import { Agent, fetch as undiciFetch } from "undici";
 import { GRAPH_CLOUDS, type GraphCloud, isGraphCloud } from "./graph-clouds.js";
 import { createGraphDirectoryError } from "./graph-directory-error.js";
+import { DEFAULT_MAX_PAGES } from "./graph-paging.js";
 import type { FetchFunction } from "./graph-transport.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
 import type { ThrottleBudget } from "./throttle-budget.js";
@@ -48,6 +49,11 @@ export interface GraphDirectoryOptions {
   /** Restricted units whose members are read at the same time. Default 4. */
   readonly memberReadConcurrency?: number;
   /**
+   * Pages read at most per listing; a listing still linking onward after that is reported incomplete
+   * (`bad-response`), never as complete. Default 1000.
+   */
+  readonly maxPages?: number;
+  /**
    * A client-side throttle budget shared by every directory of the app (`createThrottleBudget`), so
    * requests wait before Graph's limits are reached. Default: none.
    */
@@ -67,6 +73,7 @@ export interface ResolvedGraphDirectoryOptions {
   readonly retry: RetryPolicy;
   readonly pageSizes: GraphPageSizes;
   readonly memberReadConcurrency: number;
+  readonly maxPages: number;
   readonly throttleBudget: ThrottleBudget | undefined;
 }
 
@@ -74,10 +81,12 @@ const DEFAULTS = {
   cloud: "global",
   pageSizes: { users: 999, units: 100, members: 999 },
   memberReadConcurrency: 4,
+  maxPages: DEFAULT_MAX_PAGES,
 } as const satisfies {
   cloud: GraphCloud;
   pageSizes: Required<GraphPageSizes>;
   memberReadConcurrency: number;
+  maxPages: number;
 };
 
 // Headers and fields that may carry a token or secret, censored in every log line the adapter writes.
@@ -208,6 +217,7 @@ export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): Re
       options.memberReadConcurrency ?? DEFAULTS.memberReadConcurrency,
       64,
     ),
+    maxPages: positiveInteger("maxPages", options.maxPages ?? DEFAULTS.maxPages),
     throttleBudget,
   };
 }

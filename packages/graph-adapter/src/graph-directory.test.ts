@@ -156,3 +156,40 @@ describe("createGraphDirectory over the fake Graph server", () => {
     expect(graph.directory.stats().retries).toBe(1);
   });
 });
+
+describe("createGraphDirectory page cap", () => {
+  it("reports a listing of fresh skiptokens and empty pages as incomplete after maxPages", async () => {
+    const fixture = pagedTenant();
+    let served = 0;
+    await using graph = await directoryOverFakeGraph(
+      fixture.tenant,
+      {
+        maxPageSize: 2,
+        faults: [
+          {
+            match: { route: "users.list" },
+            effect: {
+              kind: "transform-body",
+              transform: (body, request) => {
+                served += 1;
+                const next = new URL(request.url);
+                next.searchParams.set("n", String(served));
+                return {
+                  ...(body as object),
+                  value: served === 1 ? (body as { value: unknown[] }).value : [],
+                  "@odata.nextLink": next.href,
+                };
+              },
+            },
+          },
+        ],
+      },
+      { maxPages: 5 },
+    );
+    const read = await graph.directory.readProtectedUsers();
+    expect(read).toMatchObject({ complete: false, failure: { kind: "bad-response" } });
+    expect(read.failure?.message).toContain("5 pages");
+    expect(read.users).toHaveLength(2);
+    expect(graph.server.requests).toHaveLength(5);
+  });
+});

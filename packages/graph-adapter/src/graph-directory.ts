@@ -78,6 +78,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirec
     tenantId: resolved.tenantId,
     pageSizes: resolved.pageSizes,
     memberReadConcurrency: resolved.memberReadConcurrency,
+    maxPages: resolved.maxPages,
     logger: resolved.logger,
   };
   let lastPrimarySignal: PrimarySignal | undefined;

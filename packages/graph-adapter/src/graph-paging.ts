@@ -19,6 +19,8 @@ export interface PagedRead {
   readonly what: string;
   readonly tenantId: string;
   readonly signal?: AbortSignal | undefined;
+  /** Pages read at most; the listing is incomplete (`bad-response`) past it. Default {@link DEFAULT_MAX_PAGES}. */
+  readonly maxPages?: number | undefined;
   /** Extra request headers (for example `ConsistencyLevel`). */
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /**
@@ -33,6 +35,13 @@ export interface PagedReadResult {
   readonly pagesRead: number;
   readonly error?: GraphDirectoryError | undefined;
 }
+
+/**
+ * Pages per listing unless configured: 1,000 pages of 999 is about a million objects, far past any
+ * tenant's protected set or unit, and a bound on a server that hands out fresh skiptokens forever
+ * (decision 0005 §5).
+ */
+export const DEFAULT_MAX_PAGES = 1000;
 
 interface Page {
   readonly nextLink: string | undefined;
@@ -50,6 +59,7 @@ export async function readAllPages(runner: RequestRunner, read: PagedRead): Prom
       "bad-response",
       `${read.what} on tenant ${read.tenantId}: page ${page} ${problem}. ${nextStepFor("bad-response")}`,
     );
+  const maxPages = read.maxPages ?? DEFAULT_MAX_PAGES;
   let url = read.firstUrl;
   let pagesRead = 0;
   for (;;) {
@@ -98,6 +108,15 @@ export async function readAllPages(runner: RequestRunner, read: PagedRead): Prom
         error: badResponse(
           pageNumber,
           `has an @odata.nextLink to another host (${next.origin}); not followed`,
+        ),
+      };
+    }
+    if (pagesRead >= maxPages) {
+      return {
+        pagesRead,
+        error: badResponse(
+          pageNumber,
+          `still links to another page after ${maxPages} pages (the page cap); the listing is incomplete`,
         ),
       };
     }

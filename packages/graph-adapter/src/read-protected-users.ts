@@ -25,6 +25,7 @@ export async function readProtectedUsers(
     route: "GET /users",
     what: "Listing protected users",
     tenantId: context.tenantId,
+    maxPages: context.maxPages,
     signal,
     onPage(items) {
       const page: DirectoryUser[] = [];

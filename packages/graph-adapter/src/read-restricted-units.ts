@@ -105,6 +105,7 @@ async function readMembers(
     route: "GET /directory/administrativeUnits/{id}/members",
     what,
     tenantId: context.tenantId,
+    maxPages: context.maxPages,
     signal,
     onPage(items) {
       const sorted: Array<[string[], string]> = [];
@@ -151,6 +152,7 @@ export async function readRestrictedUnits(
     route: "GET /directory/administrativeUnits",
     what,
     tenantId: context.tenantId,
+    maxPages: context.maxPages,
     signal,
     onPage(items) {
       const page: UnitHeader[] = [];

@@ -107,6 +107,7 @@ async function findRole(
     route: "GET /roleManagement/directory/roleDefinitions",
     what,
     tenantId: context.tenantId,
+    maxPages: context.maxPages,
     signal,
     onPage(items) {
       const page = items.map((item) => {
@@ -138,6 +139,7 @@ async function readAssignments(
     route: `GET /roleManagement/directory/${entitySet}`,
     what,
     tenantId: context.tenantId,
+    maxPages: context.maxPages,
     signal,
     onPage(page) {
       const read: AssignmentItem[] = [];
@@ -172,6 +174,7 @@ async function readGroupMembers(
     route: "GET /groups/{id}/members",
     what,
     tenantId: context.tenantId,
+    maxPages: context.maxPages,
     signal,
     onPage(items) {
       const page: DirectoryUser[] = [];
