@@ -30,10 +30,16 @@ export interface InMemoryDirectoryOptions {
   readonly pageSize?: number;
   /** App permission simulation; everything is granted by default. */
   readonly permissions?: {
-    /** Member.Read.Hidden. Without it, hidden-membership units answer per `hiddenUnitBehavior`. */
+    /**
+     * Member.Read.Hidden. With it, hidden-membership units list every member and say so
+     * (`hiddenMembersVisible: true`); without it they answer per `hiddenUnitBehavior`.
+     */
     readonly memberReadHidden?: boolean;
-    /** `forbidden`: the member listing answers 403. `empty`: it answers an empty list. */
-    readonly hiddenUnitBehavior?: "forbidden" | "empty";
+    /**
+     * `forbidden`: the member listing answers 403. `empty`: it answers an empty list. `omit-users`: it
+     * lists only the unit's non-user members, the silently short list of docs/decisions/0002.
+     */
+    readonly hiddenUnitBehavior?: "forbidden" | "empty" | "omit-users";
   };
   /** Faults to inject (more can be added with `injectFault`). */
   readonly faults?: readonly InMemoryFault[];
@@ -141,8 +147,15 @@ export function createInMemoryDirectory(
       otherIds: [] as string[],
     };
     // Graph lists only objects that exist; a dangling id in the model is not a member.
-    const listed = unit.memberIds.filter((id) => objectKind(tenant, id) !== undefined);
-    const hidden = unit.visibility === "HiddenMembership" && !permissions.memberReadHidden;
+    const isHiddenUnit = unit.visibility === "HiddenMembership";
+    const hidden = isHiddenUnit && !permissions.memberReadHidden;
+    // Without Member.Read.Hidden, `omit-users` drops the users and keeps a 200 that looks complete.
+    const listed = unit.memberIds.filter((id) => {
+      const kind = objectKind(tenant, id);
+      return kind !== undefined && !(hidden && kind === "user");
+    });
+    // The reader knows its own permissions, as the Graph adapter knows them from the token's roles.
+    const visibility = isHiddenUnit ? { hiddenMembersVisible: permissions.memberReadHidden } : {};
     for (let page = 1; ; page++) {
       await request(ENDPOINT.unitMembers, signal);
       const kind = takeFault(
@@ -151,15 +164,17 @@ export function createInMemoryDirectory(
           fault.operation === "unit-members" && fault.unitId === unit.id && (fault.page ?? 1) === page,
       );
       const what = `Members of unit "${unit.displayName}" (${unit.id}), page ${page}`;
-      if (kind) return { ...members, complete: false, failure: failureForFault(kind, what) };
+      if (kind) return { ...members, ...visibility, complete: false, failure: failureForFault(kind, what) };
       if (hidden && permissions.hiddenUnitBehavior === "forbidden") {
         return {
           ...members,
+          ...visibility,
           complete: false,
           failure: failureForFault("forbidden", `${what} (hidden membership)`),
         };
       }
-      if (hidden) return { ...members, complete: true };
+      if (hidden && permissions.hiddenUnitBehavior === "empty")
+        return { ...members, ...visibility, complete: true };
       for (const id of listed.slice((page - 1) * pageSize, page * pageSize)) {
         const memberKind = objectKind(tenant, id);
         if (memberKind === "user") members.userIds.push(id);
@@ -167,7 +182,7 @@ export function createInMemoryDirectory(
         else if (memberKind === "device") members.deviceIds.push(id);
         else members.otherIds.push(id);
       }
-      if (page * pageSize >= listed.length) return { ...members, complete: true };
+      if (page * pageSize >= listed.length) return { ...members, ...visibility, complete: true };
     }
   }
 

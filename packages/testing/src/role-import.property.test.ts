@@ -75,7 +75,11 @@ const scenarioArb = fc.record({
     { maxLength: 4 },
   ),
   memberReadHidden: fc.boolean(),
-  hiddenUnitBehavior: fc.constantFrom<"forbidden" | "empty">("forbidden", "empty"),
+  hiddenUnitBehavior: fc.constantFrom<"forbidden" | "empty" | "omit-users">(
+    "forbidden",
+    "empty",
+    "omit-users",
+  ),
   pageSize: fc.integer({ min: 1, max: 4 }),
   store: fc.array(fc.constantFrom<StoreState>("absent", "absent", "rotating", "operator", "pending"), {
     minLength: USER_COUNT,

@@ -55,8 +55,12 @@ export interface DirectoryHarnessOptions {
   readonly permissions?: {
     /** Member.Read.Hidden. Without it, hidden-membership units answer per `hiddenUnitBehavior`. Default true. */
     readonly memberReadHidden?: boolean;
-    /** What a hidden-membership unit's member listing does without Member.Read.Hidden. Default "forbidden". */
-    readonly hiddenUnitBehavior?: "forbidden" | "empty";
+    /**
+     * What a hidden-membership unit's member listing does without Member.Read.Hidden. Default "forbidden"
+     * (403). `empty`: 200 with no members. `omit-users`: 200 listing only the non-user members (the
+     * silently short list of docs/decisions/0002).
+     */
+    readonly hiddenUnitBehavior?: "forbidden" | "empty" | "omit-users";
   };
 }
 

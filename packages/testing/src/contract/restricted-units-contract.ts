@@ -1,6 +1,7 @@
 /** Contract: `readRestrictedUnits` (the fallback signal: restricted units and their direct members). */
 import type { RestrictedUnit, RestrictedUnitsRead } from "@rotation-exclusion/core";
 import { describe, expect, it } from "vitest";
+import { tenantBuilder } from "../tenant-builder.js";
 import { EXPECTED_FAILURE_KINDS, sortedIds, TRANSPORT_FAULTS } from "./contract-support.js";
 import { CONTRACT_PAGE_SIZE, type ContractTenant, contractTenant } from "./contract-tenant.js";
 import type { DirectoryHarness } from "./directory-harness.js";
@@ -48,6 +49,22 @@ function expectFullRead(read: RestrictedUnitsRead, fixture: ContractTenant): voi
     otherIds: [],
     complete: true,
   });
+}
+
+/** Hidden-membership units with a user and a device, and with nobody, beside a public unit. */
+function hiddenUnitsTenant() {
+  const t = tenantBuilder({ seed: "directory-contract-hidden", domain: "contoso.com" });
+  const ceo = t.user("ceo");
+  const screen = t.device("Boardroom screen");
+  const executives = t.unit("Executives", {
+    restricted: true,
+    visibility: "HiddenMembership",
+    members: [ceo, screen],
+  });
+  const vault = t.unit("Vault", { restricted: true, visibility: "HiddenMembership" });
+  const admin = t.user("tier0.admin");
+  const tier0 = t.unit("Tier 0", { restricted: true, members: [admin] });
+  return { tenant: t.build(), ceo, screen, executives, vault, admin, tier0 };
 }
 
 /** Registers the restricted-units part of the contract. */
@@ -157,7 +174,44 @@ export function describeRestrictedUnitsContract(harness: DirectoryHarness): void
       const hidden = unitOf(read, fixture.hiddenUnit);
       expect(hidden.visibility).toBe("hiddenMembership");
       expect(hidden.members).toMatchObject({ userIds: [], groupIds: [], deviceIds: [], complete: true });
+      // An empty 200 may be the missing permission talking: never claimed authoritative.
+      expect(hidden.members.hiddenMembersVisible).not.toBe(true);
       expect(unitOf(read, fixture.dynamicUnit).members.userIds).toEqual([fixture.dynamicMember]);
+    });
+
+    it("says a hidden unit's list is authoritative when Member.Read.Hidden is granted, even an empty one", async () => {
+      const fixture = hiddenUnitsTenant();
+      await using under = await harness.create(fixture.tenant);
+      const read = await under.directory.readRestrictedUnits();
+      expect(unitOf(read, fixture.executives).members).toMatchObject({
+        userIds: [fixture.ceo],
+        deviceIds: [fixture.screen],
+        complete: true,
+        hiddenMembersVisible: true,
+      });
+      expect(unitOf(read, fixture.vault).members).toMatchObject({
+        userIds: [],
+        groupIds: [],
+        deviceIds: [],
+        otherIds: [],
+        complete: true,
+        hiddenMembersVisible: true,
+      });
+    });
+
+    it('lists only a hidden unit\'s non-user members without Member.Read.Hidden ("omit-users"), never as authoritative', async () => {
+      const fixture = hiddenUnitsTenant();
+      await using under = await harness.create(fixture.tenant, {
+        permissions: { memberReadHidden: false, hiddenUnitBehavior: "omit-users" },
+      });
+      const read = await under.directory.readRestrictedUnits();
+      expect(read.complete).toBe(true);
+      const executives = unitOf(read, fixture.executives);
+      // A 200 with a short list: it looks complete, so only hiddenMembersVisible tells it apart.
+      expect(executives.members).toMatchObject({ userIds: [], deviceIds: [fixture.screen], complete: true });
+      expect(executives.members.hiddenMembersVisible).not.toBe(true);
+      expect(unitOf(read, fixture.vault).members.hiddenMembersVisible).not.toBe(true);
+      expect(unitOf(read, fixture.tier0).members).toMatchObject({ userIds: [fixture.admin], complete: true });
     });
   });
 }
