@@ -3,6 +3,10 @@
  * `autoRotate` toggle. Writes are compare-and-set: every write names the version it expects, and a
  * store that holds another version answers `conflict` instead of overwriting (an operator or another
  * worker changed the account meanwhile).
+ *
+ * An operator or UI that changes `autoRotate` must also replace or clear `record` in the same write:
+ * a record left as ours (`changedBy: rotation-exclusion`) still looks like ours, and this library may
+ * act on it (release, restore or activate the account) against the operator's choice.
  */
 import type { ReadOptions } from "./directory-reader.js";
 import type { Evidence, ReasonCode } from "./verdict.js";
@@ -36,7 +40,12 @@ export interface ManagedAccount {
   /** Entra object id, when the store knows it. */
   readonly objectId?: string | undefined;
   readonly userPrincipalName?: string | undefined;
+  /**
+   * Whether the rotation service rotates this account. Whoever else changes it (an operator, a UI)
+   * must replace or clear `record` in the same write, or our stale record may be acted on.
+   */
   readonly autoRotate: boolean;
+  /** Why `autoRotate` is off, and who turned it off; absent when nobody recorded why. */
   readonly record?: AutoRotateRecord | undefined;
   /** Opaque version for compare-and-set (an ETag, a row version, a counter). */
   readonly version: string;
