@@ -52,6 +52,7 @@ export function normalizeRotationFailure(ctx: GuardContext, failure: unknown): R
   return { message: String(message) };
 }
 
+// Lists the whole store: the port has no lookup by id or UPN (see Limits on recordRotationFailure).
 async function findManagedAccount(ctx: GuardContext, ref: AccountRef, signal: AbortSignal | undefined) {
   let accounts: readonly ManagedAccount[];
   try {
@@ -121,7 +122,13 @@ function safeFailure(failure: RotationFailure): RotationFailure {
   return graphOrigin && message ? { ...rest, message: redactSecrets(message) } : rest;
 }
 
-/** The body of `RotationGuard.recordRotationFailure` (input already validated). */
+/**
+ * The body of `RotationGuard.recordRotationFailure` (input already validated).
+ *
+ * Limits: finding the account to exclude lists the whole store (`AccountStore.list`) once per excluding
+ * failure, since the port has no lookup by object id or UPN. Fine while failures are occasional; a host
+ * whose every rotation in a large store fails pays one full listing each.
+ */
 export async function recordRotationFailure(
   ctx: GuardContext,
   ref: AccountRef,

@@ -75,7 +75,13 @@ export interface RotationGuard {
   checkProtection(account: AccountInput, options?: CheckOptions): Promise<Verdict>;
   /** One exclusion run over every managed account. */
   excludeFromAutoRotation(options?: ExcludeFromAutoRotationOptions): Promise<ExclusionReport>;
-  /** Learns from a failed password change (a denial by a restricted unit excludes the account). */
+  /**
+   * Learns from a failed password change: Graph's 403 `Authorization_RequestDenied` naming a restricted
+   * management administrative unit excludes the account; another 403 earns one fresh check of the user.
+   *
+   * Limits: each failure that excludes an account lists the whole account store once to find it (fine
+   * for occasional failures, costly if every rotation in a large store fails).
+   */
   recordRotationFailure(
     account: AccountInput,
     failure: RotationFailure | unknown,
