@@ -17,6 +17,8 @@ export interface DirectoryContext {
   readonly memberReadConcurrency: number;
   /** Pages read at most per listing. */
   readonly maxPages: number;
+  /** True when the app may see hidden units' members (Member.Read.Hidden in the token, or vouched for). */
+  readonly hiddenMembersVisible: () => boolean;
   readonly logger: Logger;
 }
 

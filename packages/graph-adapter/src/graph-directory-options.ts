@@ -49,6 +49,15 @@ export interface GraphDirectoryOptions {
   /** Restricted units whose members are read at the same time. Default 4. */
   readonly memberReadConcurrency?: number;
   /**
+   * Set `true` when the app is known to hold the Member.Read.Hidden application permission although its
+   * access tokens do not say so (a credential that returns opaque tokens). Without it the adapter trusts
+   * a hidden-membership unit's member list only when the token's `roles` claim names Member.Read.Hidden,
+   * because without the permission Graph answers 200 with a short or empty list (docs/decisions/0002).
+   * Never set it on a guess: a wrong `true` lets an empty listing prove that nobody is protected.
+   * Default false.
+   */
+  readonly memberReadHidden?: boolean;
+  /**
    * Pages read at most per listing; a listing still linking onward after that is reported incomplete
    * (`bad-response`), never as complete. Default 1000.
    */
@@ -74,6 +83,7 @@ export interface ResolvedGraphDirectoryOptions {
   readonly pageSizes: GraphPageSizes;
   readonly memberReadConcurrency: number;
   readonly maxPages: number;
+  readonly memberReadHidden: boolean;
   readonly throttleBudget: ThrottleBudget | undefined;
 }
 
@@ -82,11 +92,13 @@ const DEFAULTS = {
   pageSizes: { users: 999, units: 100, members: 999 },
   memberReadConcurrency: 4,
   maxPages: DEFAULT_MAX_PAGES,
+  memberReadHidden: false,
 } as const satisfies {
   cloud: GraphCloud;
   pageSizes: Required<GraphPageSizes>;
   memberReadConcurrency: number;
   maxPages: number;
+  memberReadHidden: boolean;
 };
 
 // Headers and fields that may carry a token or secret, censored in every log line the adapter writes.
@@ -176,6 +188,13 @@ function resolvePageSizes(pageSize: GraphDirectoryOptions["pageSize"]): GraphPag
   };
 }
 
+function resolveMemberReadHidden(value: unknown): boolean {
+  if (value === undefined) return DEFAULTS.memberReadHidden;
+  // Only a real boolean: a truthy string must not make hidden listings authoritative.
+  if (typeof value !== "boolean") invalid(`memberReadHidden must be a boolean (got ${typeof value})`);
+  return value;
+}
+
 /** Validates options and fills in defaults; throws a GraphDirectoryError("invalid-options") naming the bad value. */
 export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): ResolvedGraphDirectoryOptions {
   if (typeof options !== "object" || options === null) invalid("options must be an object");
@@ -218,6 +237,7 @@ export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): Re
       64,
     ),
     maxPages: positiveInteger("maxPages", options.maxPages ?? DEFAULTS.maxPages),
+    memberReadHidden: resolveMemberReadHidden(options.memberReadHidden),
     throttleBudget,
   };
 }

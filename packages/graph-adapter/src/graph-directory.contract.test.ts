@@ -77,18 +77,22 @@ describeDirectoryContract("graph-adapter over fake Graph", {
       .filter((fault) => !isWholeCloudUnsupported(fault))
       .map(faultFor)
       .filter((fault) => fault !== undefined);
+    // Member.Read.Hidden is both what the fake enforces and what the adapter learns from the token's
+    // `roles` claim, as with a real app registration.
+    const memberReadHidden = options.permissions?.memberReadHidden ?? true;
     const graph = await directoryOverFakeGraph(
       tenant,
       {
         ...(options.pageSize !== undefined ? { maxPageSize: options.pageSize } : {}),
         ...(unsupported ? { primarySignal: "unsupported" } : {}),
         permissions: {
-          memberReadHidden: options.permissions?.memberReadHidden ?? true,
+          memberReadHidden,
           hiddenUnitBehavior: options.permissions?.hiddenUnitBehavior ?? "forbidden",
         },
         faults: serverFaults,
       },
       options.pageSize !== undefined ? { pageSize: options.pageSize } : {},
+      { appRoles: memberReadHidden ? ["Member.Read.Hidden", "User.Read.All"] : ["User.Read.All"] },
     );
     return { directory: graph.directory, [Symbol.asyncDispose]: () => graph[Symbol.asyncDispose]() };
   },

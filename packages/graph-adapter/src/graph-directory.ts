@@ -12,6 +12,7 @@ import type {
   RotationFailure,
   UserCheck,
 } from "@rotation-exclusion/core";
+import { MEMBER_READ_HIDDEN, watchAccessTokenRoles } from "./access-token-roles.js";
 import { checkUsers, type UserCheckMode } from "./check-users.js";
 import type { DirectoryContext } from "./directory-context.js";
 import type { GraphCloud } from "./graph-clouds.js";
@@ -56,11 +57,12 @@ export interface GraphDirectory extends DirectoryReader {
 export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirectory {
   const resolved = resolveGraphDirectoryOptions(options);
   const stats = createRequestStats();
+  const tokenRoles = watchAccessTokenRoles(resolved.credential);
   const transport = createGraphTransport({
     root: resolved.root,
     scope: resolved.scope,
     tenantId: resolved.tenantId,
-    credential: resolved.credential,
+    credential: tokenRoles.credential,
     fetch: resolved.fetch,
   });
   const runner = createRequestRunner({
@@ -79,6 +81,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirec
     pageSizes: resolved.pageSizes,
     memberReadConcurrency: resolved.memberReadConcurrency,
     maxPages: resolved.maxPages,
+    hiddenMembersVisible: () => resolved.memberReadHidden || tokenRoles.roles().has(MEMBER_READ_HIDDEN),
     logger: resolved.logger,
   };
   let lastPrimarySignal: PrimarySignal | undefined;

@@ -152,3 +152,52 @@ describe("readRestrictedUnits judges each unit item's shape", () => {
     ]);
   });
 });
+
+describe("readRestrictedUnits says whether a hidden unit's list is authoritative", () => {
+  function hiddenTenant() {
+    const t = tenantBuilder({ seed: "graph-adapter-hidden-visible", domain: "contoso.com" });
+    const ceo = t.user("ceo");
+    const hidden = t.unit("Executives", { restricted: true, visibility: "HiddenMembership", members: [ceo] });
+    const open = t.unit("Tier 0", { restricted: true, members: [ceo] });
+    return { tenant: t.build(), ceo, hidden, open };
+  }
+
+  it("is true when the token's roles claim names Member.Read.Hidden; public units say nothing", async () => {
+    const fixture = hiddenTenant();
+    await using graph = await directoryOverFakeGraph(
+      fixture.tenant,
+      {},
+      {},
+      { appRoles: ["Member.Read.Hidden"] },
+    );
+    const read = await graph.directory.readRestrictedUnits();
+    const hidden = read.units.find((unit) => unit.id === fixture.hidden);
+    expect(hidden?.members).toMatchObject({ userIds: [fixture.ceo], hiddenMembersVisible: true });
+    const open = read.units.find((unit) => unit.id === fixture.open);
+    expect(open?.members.hiddenMembersVisible).toBeUndefined();
+  });
+
+  it("is false for a token without the role, and for an opaque token", async () => {
+    const fixture = hiddenTenant();
+    for (const appRoles of [["User.Read.All"], null]) {
+      await using graph = await directoryOverFakeGraph(fixture.tenant, {}, {}, { appRoles });
+      const read = await graph.directory.readRestrictedUnits();
+      const hidden = read.units.find((unit) => unit.id === fixture.hidden);
+      // The fake still lists the member: the list is right, but nothing told us it is complete.
+      expect(hidden?.members).toMatchObject({ userIds: [fixture.ceo], hiddenMembersVisible: false });
+    }
+  });
+
+  it("is true with opaque tokens when the host vouches for the permission (memberReadHidden)", async () => {
+    const fixture = hiddenTenant();
+    await using graph = await directoryOverFakeGraph(
+      fixture.tenant,
+      {},
+      { memberReadHidden: true },
+      { appRoles: null },
+    );
+    const read = await graph.directory.readRestrictedUnits();
+    const hidden = read.units.find((unit) => unit.id === fixture.hidden);
+    expect(hidden?.members.hiddenMembersVisible).toBe(true);
+  });
+});

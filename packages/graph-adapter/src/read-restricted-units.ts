@@ -134,6 +134,10 @@ async function readMembers(
     otherIds,
     complete: result.error === undefined,
     ...(result.error !== undefined ? { failure: toDirectoryFailure(result.error) } : {}),
+    // Asked after the read, so the token it used has been seen. Public units list everyone to everyone.
+    ...(unit.visibility === "hiddenMembership"
+      ? { hiddenMembersVisible: context.hiddenMembersVisible() }
+      : {}),
   };
 }
 
