@@ -20,10 +20,11 @@ describe("isRestrictedManagementDenial", () => {
     expect(isRestrictedManagementDenial(sdkError(403, "Authorization_RequestDenied", DENIAL))).toBe(true);
   });
 
-  it("recognizes a raw Graph error body and a plain object", () => {
-    expect(
-      isRestrictedManagementDenial({ error: { code: "Authorization_RequestDenied", message: DENIAL } }),
-    ).toBe(true);
+  it("recognizes a raw Graph error body with its status and a plain object", () => {
+    const raw = { error: { code: "Authorization_RequestDenied", message: DENIAL } };
+    expect(isRestrictedManagementDenial({ status: 403, ...raw })).toBe(true);
+    // Without a status the body alone is never evidence (core's rule: 403 and the code and the unit).
+    expect(isRestrictedManagementDenial(raw)).toBe(false);
     expect(
       isRestrictedManagementDenial({ status: 403, code: "Authorization_RequestDenied", message: DENIAL }),
     ).toBe(true);
