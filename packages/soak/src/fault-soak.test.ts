@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { runFaultSoak } from "./fault-soak.js";
+import { formatSoakTally } from "./soak-tally.js";
+
+// Fixed, so the suite is deterministic; the tally (printed on failure) names it for a replay.
+const SEED = 20_240_601;
+
+describe("fault soak (short)", () => {
+  it("keeps every safety invariant over faulty and fault-free cycles on many tenants", async () => {
+    const report = await runFaultSoak({ seed: SEED, tenants: 8, cycles: 16, faultRate: 0.6 });
+    const tally = formatSoakTally(report);
+    expect(report.tenantCycles, tally).toBe(128);
+    // The run must actually have exercised faults and undecided verdicts, or it proves nothing.
+    expect(report.faultyCycles, tally).toBeGreaterThan(30);
+    expect(
+      Object.values(report.faultHits).reduce((a, b) => a + b, 0),
+      tally,
+    ).toBeGreaterThan(10);
+    expect(report.verdicts.unknown, tally).toBeGreaterThan(0);
+    expect(report.verdicts.protected, tally).toBeGreaterThan(0);
+    expect(report.rotations.rotated, tally).toBeGreaterThan(0);
+    expect(report.violations, tally).toEqual([]);
+  }, 60_000);
+
+  it("replays exactly from its seed", async () => {
+    const run = () => runFaultSoak({ seed: 7, tenants: 2, cycles: 4, faultRate: 1 });
+    const [first, second] = [await run(), await run()];
+    expect(second.faultsInjected).toEqual(first.faultsInjected);
+    expect(second.mutations).toEqual(first.mutations);
+  }, 30_000);
+
+  it("refuses options that cannot run", async () => {
+    await expect(runFaultSoak({ tenants: 0 })).rejects.toThrow(/tenants must be a number >= 1, got 0/);
+    await expect(runFaultSoak({ faultRate: 2 })).rejects.toThrow(/faultRate must be within \[0, 1\], got 2/);
+  });
+});

@@ -1,0 +1,347 @@
+/**
+ * The fault soak: repeated rotation cycles (the minimal rotation engine behind the guard, over the real
+ * Graph adapter) on many fake Graph tenants, with random faults on some cycles and directory changes
+ * between cycles. Each tenant also runs a never-faulted twin on the same live tenant model, so "what a
+ * fault-free run would produce" is not a guess. Invariants are checked after every cycle; the run
+ * resolves with a tally, violations included (a clean run has none), and never throws for them.
+ */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import type { VerdictStatus } from "@rotation-exclusion/core";
+import { createSeededRandom, type SeededRandom } from "./seeded-random.js";
+import { drawFaults, SOAK_FAULT_KINDS, type SoakFaultKind } from "./soak-faults.js";
+import {
+  checkCycle,
+  countVerdicts,
+  expectedSettledState,
+  type SoakViolation,
+  type SoakViolationKind,
+  settledState,
+  userIdOf,
+  verdictsOf,
+} from "./soak-invariants.js";
+import { runSideCycle, type SoakSide, startSoakSide } from "./soak-side.js";
+import {
+  buildSoakTenant,
+  mutateSoakTenant,
+  protectedNow,
+  SOAK_MUTATION_KINDS,
+  type SoakMutationKind,
+  type SoakTenant,
+} from "./soak-tenant.js";
+
+/** Options of {@link runFaultSoak}. */
+export interface FaultSoakOptions {
+  /** Seed of every random draw; the same seed replays the same run. Default 1. */
+  readonly seed?: number;
+  /** Tenants run side by side. Default 6. */
+  readonly tenants?: number;
+  /** Cycles per tenant, the fault-free drain cycles included. Default 12. */
+  readonly cycles?: number;
+  /** Share of cycles (before the drain) run with faults. Default 0.5. */
+  readonly faultRate?: number;
+  /** Fault-free cycles at the end, after which everything must have settled. Default 2. */
+  readonly drainCycles?: number;
+  /** Ordinary users per tenant (all managed). Default 8. */
+  readonly usersPerTenant?: number;
+  /** The adapter's per-request deadline; slow faults answer later than this. Default 400. */
+  readonly deadlineMs?: number;
+  /** The bearer token the fake credential hands out. Default `soak-token`. */
+  readonly token?: string;
+  /** Receives every log line of the adapter and the guard. Default: no logging. */
+  readonly log?: ((line: string) => void) | undefined;
+  /** Called after each round of cycles (one cycle on every tenant). */
+  readonly onRound?: ((round: number, report: FaultSoakReport) => void) | undefined;
+  /** Heap growth (after GC) from the warm-up rounds to the last rounds that counts as a leak. Default 48 MiB. */
+  readonly memoryGrowthLimitBytes?: number;
+}
+
+/** The tally of a soak run. */
+export interface FaultSoakReport {
+  readonly seed: number;
+  readonly tenants: number;
+  readonly cyclesPerTenant: number;
+  /** Tenant-cycles run so far (faulty side; each twin ran as many). */
+  tenantCycles: number;
+  faultyCycles: number;
+  faultFreeCycles: number;
+  readonly faultsInjected: Record<SoakFaultKind, number>;
+  /** Times injected faults applied to a request (a fault may apply several times, or never). */
+  readonly faultHits: Record<SoakFaultKind, number>;
+  readonly mutations: Record<SoakMutationKind, number>;
+  /** Verdicts on the faulty side: exclusion runs, role imports and the engine's checks before rotating. */
+  readonly verdicts: Record<VerdictStatus, number>;
+  readonly unknownByReason: Record<string, number>;
+  /** Accounts left undecided by a faulty cycle and decided by a later fault-free one. */
+  unknownResolved: number;
+  readonly rotations: { rotated: number; skipped: number; failed: number };
+  /** Requests the faulty side's servers answered. */
+  requests: number;
+  /** Heap used after GC, sampled after each round (bytes). */
+  readonly heapUsedBytes: number[];
+  /** Whether a real GC ran before each heap sample (memory checks are skipped without one). */
+  gcAvailable: boolean;
+  readonly violationCounts: Record<SoakViolationKind, number>;
+  /** The first 50 violations, in order. */
+  readonly violations: SoakViolation[];
+  durationMs: number;
+}
+
+const DEFAULTS = {
+  seed: 1,
+  tenants: 6,
+  cycles: 12,
+  faultRate: 0.5,
+  drainCycles: 2,
+  usersPerTenant: 8,
+  deadlineMs: 400,
+  token: "soak-token",
+  log: undefined,
+  onRound: undefined,
+  memoryGrowthLimitBytes: 48 * 1024 * 1024,
+} satisfies Required<FaultSoakOptions>;
+
+const MAX_LISTED_VIOLATIONS = 50;
+
+interface Rig {
+  readonly soak: SoakTenant;
+  readonly rng: SeededRandom;
+  readonly faulty: SoakSide;
+  readonly twin: SoakSide;
+  readonly restoreReleased: boolean;
+  /** Account keys left undecided since the last fault-free cycle. */
+  readonly undecided: Set<string>;
+}
+
+function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+}
+
+function findGc(): (() => void) | undefined {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (typeof exposed === "function") return exposed;
+  try {
+    setFlagsFromString("--expose-gc");
+    return runInNewContext("gc") as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkOption(name: string, value: number, min: number): void {
+  if (!(Number.isFinite(value) && value >= min)) {
+    throw new RangeError(`runFaultSoak: ${name} must be a number >= ${min}, got ${String(value)}`);
+  }
+}
+
+/**
+ * Runs a fault soak and resolves with its tally.
+ *
+ * @example
+ * const report = await runFaultSoak({ seed: 7, tenants: 4, cycles: 10 });
+ * if (report.violations.length > 0) throw new Error(formatSoakTally(report));
+ */
+export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<FaultSoakReport> {
+  const config = { ...DEFAULTS, ...options };
+  checkOption("tenants", config.tenants, 1);
+  checkOption("cycles", config.cycles, 1);
+  checkOption("drainCycles", config.drainCycles, 1);
+  checkOption("usersPerTenant", config.usersPerTenant, 2);
+  checkOption("deadlineMs", config.deadlineMs, 50);
+  if (!(config.faultRate >= 0 && config.faultRate <= 1))
+    throw new RangeError(`runFaultSoak: faultRate must be within [0, 1], got ${String(config.faultRate)}`);
+  const startedMs = Date.now();
+  const rng = createSeededRandom(config.seed);
+  const report: FaultSoakReport = {
+    seed: rng.seed,
+    tenants: config.tenants,
+    cyclesPerTenant: config.cycles,
+    tenantCycles: 0,
+    faultyCycles: 0,
+    faultFreeCycles: 0,
+    faultsInjected: zeroes(SOAK_FAULT_KINDS),
+    faultHits: zeroes(SOAK_FAULT_KINDS),
+    mutations: zeroes(SOAK_MUTATION_KINDS),
+    verdicts: { protected: 0, "not-protected": 0, unknown: 0 },
+    unknownByReason: {},
+    unknownResolved: 0,
+    rotations: { rotated: 0, skipped: 0, failed: 0 },
+    requests: 0,
+    heapUsedBytes: [],
+    gcAvailable: false,
+    violationCounts: zeroes<SoakViolationKind>([
+      "cycle-threw",
+      "rotation-attempted-on-protected",
+      "rotation-succeeded-on-protected",
+      "unprotected-account-excluded",
+      "unknown-without-reason",
+      "undecided-after-fault-free-cycle",
+      "store-duplicate",
+      "store-diverged",
+      "memory-grew",
+    ]),
+    violations: [],
+    durationMs: 0,
+  };
+  const violate = (violation: SoakViolation) => {
+    report.violationCounts[violation.kind] += 1;
+    if (report.violations.length < MAX_LISTED_VIOLATIONS) report.violations.push(violation);
+  };
+  const sideOptions = { token: config.token, deadlineMs: config.deadlineMs, log: config.log };
+  const rigs: Rig[] = [];
+  const gc = findGc();
+  report.gcAvailable = gc !== undefined;
+  try {
+    for (let index = 0; index < config.tenants; index += 1) {
+      const tenantRng = rng.fork(`tenant-${index}`);
+      const soak = buildSoakTenant(index, tenantRng, config.usersPerTenant);
+      // Half the tenants use the default (report released accounts), half restore them.
+      const restoreReleased = index % 2 === 1;
+      const faulty = await startSoakSide(soak, { ...sideOptions, restoreReleased });
+      const twin = await startSoakSide(soak, { ...sideOptions, restoreReleased });
+      rigs.push({ soak, rng: tenantRng, faulty, twin, restoreReleased, undecided: new Set() });
+    }
+    for (let cycle = 1; cycle <= config.cycles; cycle += 1) {
+      const drain = cycle > config.cycles - config.drainCycles;
+      await Promise.all(rigs.map((rig) => runTenantCycle(rig, cycle, drain, config, report, violate)));
+      gc?.();
+      report.heapUsedBytes.push(process.memoryUsage().heapUsed);
+      report.durationMs = Date.now() - startedMs;
+      config.onRound?.(cycle, report);
+    }
+    for (const rig of rigs) checkSettledStores(rig, config.cycles, violate);
+    checkMemory(report, config.memoryGrowthLimitBytes, violate);
+  } finally {
+    await Promise.all(rigs.flatMap((rig) => [rig.faulty.server.close(), rig.twin.server.close()]));
+  }
+  report.durationMs = Date.now() - startedMs;
+  return report;
+}
+
+async function runTenantCycle(
+  rig: Rig,
+  cycle: number,
+  drain: boolean,
+  config: Required<FaultSoakOptions>,
+  report: FaultSoakReport,
+  violate: (violation: SoakViolation) => void,
+): Promise<void> {
+  const { soak, rng, faulty, twin } = rig;
+  // Every draw happens before the first await, so the run replays from its seed.
+  if (cycle > 1) report.mutations[mutateSoakTenant(soak, rng, cycle)] += 1;
+  const truth = protectedNow(soak.tenant);
+  const faultFree = drain || !rng.chance(config.faultRate);
+  const faults = faultFree ? [] : drawFaults(rng, { deadlineMs: config.deadlineMs });
+  const roleImport = cycle === 1 || rng.chance(0.3);
+  const handles = faults.map(({ kind, fault }) => {
+    report.faultsInjected[kind] += 1;
+    return { kind, handle: faulty.server.addFault(fault) };
+  });
+  const [faultyCycle, twinCycle] = await Promise.all([
+    runSideCycle(soak, faulty, roleImport),
+    runSideCycle(soak, twin, roleImport),
+  ]);
+  for (const { kind, handle } of handles) report.faultHits[kind] += handle.hits;
+  faulty.server.clearFaults();
+
+  report.tenantCycles += 1;
+  if (faultFree) report.faultFreeCycles += 1;
+  else report.faultyCycles += 1;
+  report.requests += faultyCycle.requests;
+  const where = { tenantIndex: soak.index, cycle };
+  for (const violation of checkCycle(
+    { ...where, side: "faulty" },
+    soak.tenant,
+    truth,
+    faultyCycle,
+    faultFree,
+  ))
+    violate(violation);
+  for (const violation of checkCycle({ ...where, side: "twin" }, soak.tenant, truth, twinCycle, true))
+    violate(violation);
+
+  for (const [status, count] of Object.entries(countVerdicts(faultyCycle)))
+    report.verdicts[status as VerdictStatus] += count;
+  for (const verdict of verdictsOf(faultyCycle)) {
+    if (verdict.status === "unknown") {
+      report.unknownByReason[verdict.reasonCode] = (report.unknownByReason[verdict.reasonCode] ?? 0) + 1;
+      rig.undecided.add(verdict.accountId ?? verdict.userPrincipalName ?? "?");
+    }
+  }
+  if (faultFree) {
+    // checkCycle has already flagged anything still undecided after this fault-free cycle.
+    report.unknownResolved += rig.undecided.size;
+    rig.undecided.clear();
+  }
+  const rotation = faultyCycle.rotation;
+  if (rotation !== undefined) {
+    report.rotations.rotated += rotation.rotated;
+    report.rotations.skipped += rotation.skipped;
+    report.rotations.failed += rotation.failed;
+  }
+}
+
+function checkSettledStores(rig: Rig, cycle: number, violate: (violation: SoakViolation) => void): void {
+  const truth = protectedNow(rig.soak.tenant);
+  const tenant = rig.soak.tenant;
+  const state = (side: SoakSide) =>
+    new Map(
+      side.store.snapshot().map((account) => {
+        const userId = userIdOf(tenant, account);
+        const isProtected = userId !== undefined && truth.has(userId);
+        return [
+          account.key,
+          {
+            actual: settledState(account, isProtected, rig.restoreReleased),
+            expected: expectedSettledState(account.key, isProtected, rig.restoreReleased),
+          },
+        ];
+      }),
+    );
+  const faulty = state(rig.faulty);
+  const twin = state(rig.twin);
+  const where = { tenantIndex: rig.soak.index, cycle, side: "faulty" as const };
+  for (const [key, { actual, expected }] of faulty) {
+    const twinState = twin.get(key);
+    if (twinState === undefined)
+      violate({ ...where, kind: "store-diverged", detail: `${key} is not in the twin's store` });
+    else if (twinState.actual !== actual)
+      violate({
+        ...where,
+        kind: "store-diverged",
+        detail: `${actual}, but the twin has ${twinState.actual}`,
+      });
+    if (actual !== expected)
+      violate({ ...where, kind: "store-diverged", detail: `${actual}, expected ${expected}` });
+  }
+  for (const key of twin.keys()) {
+    if (!faulty.has(key))
+      violate({ ...where, kind: "store-diverged", detail: `${key} was lost (the twin has it)` });
+  }
+}
+
+// Flat means: after GC, the last rounds use no more heap than the warm-up rounds plus a fixed allowance.
+function checkMemory(
+  report: FaultSoakReport,
+  limitBytes: number,
+  violate: (violation: SoakViolation) => void,
+): void {
+  const samples = report.heapUsedBytes;
+  if (!report.gcAvailable || samples.length < 8) return;
+  const quarter = Math.max(2, Math.floor(samples.length / 4));
+  const warm = Math.max(...samples.slice(quarter, 2 * quarter));
+  const last = samples.slice(-quarter).sort((a, b) => a - b)[Math.floor(quarter / 2)] as number;
+  if (last - warm > limitBytes) {
+    violate({
+      kind: "memory-grew",
+      tenantIndex: -1,
+      cycle: samples.length,
+      side: "faulty",
+      detail: `heap after GC grew from ${mib(warm)} to ${mib(last)} MiB`,
+    });
+  }
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
+}

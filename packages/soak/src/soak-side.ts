@@ -1,0 +1,170 @@
+/**
+ * One side of a soak tenant: a fake Graph server, the real Graph adapter over HTTPS, an in-memory
+ * account store that records the writes it accepts, the rotation guard, and the minimal rotation engine
+ * behind it. A tenant has two sides on the same live tenant model: one faulted, one never (its twin).
+ */
+import {
+  type AccountStore,
+  createRotationGuard,
+  type Logger,
+  type ManagedAccount,
+  type RotationGuard,
+} from "@rotation-exclusion/core";
+import { createGraphDirectory } from "@rotation-exclusion/graph-adapter";
+import {
+  createInMemoryAccountStore,
+  createRotationEngine,
+  type FakeGraphServer,
+  type InMemoryAccountStore,
+  type RotationEngine,
+  startFakeGraphServer,
+} from "@rotation-exclusion/testing";
+import pino from "pino";
+import type { RecordedWrite, SideCycle } from "./soak-invariants.js";
+import { SOAK_ROLE, type SoakTenant } from "./soak-tenant.js";
+
+/** A running side. */
+export interface SoakSide {
+  readonly server: FakeGraphServer;
+  readonly store: InMemoryAccountStore;
+  readonly guard: RotationGuard;
+  readonly engine: RotationEngine;
+  /** Writes the store accepted since the last {@link runSideCycle}. */
+  readonly writes: RecordedWrite[];
+}
+
+/** How a side is set up. */
+export interface SoakSideOptions {
+  readonly restoreReleased: boolean;
+  /** The bearer token the fake credential hands out. */
+  readonly token: string;
+  /** The adapter's per-request deadline. */
+  readonly deadlineMs: number;
+  /** Receives every log line (adapter and guard); absent: no logging at all. */
+  readonly log: ((line: string) => void) | undefined;
+}
+
+function recordingStore(store: InMemoryAccountStore, writes: RecordedWrite[]): AccountStore {
+  const remember = (account: ManagedAccount) =>
+    writes.push({
+      key: account.key,
+      objectId: account.objectId,
+      userPrincipalName: account.userPrincipalName,
+      autoRotate: account.autoRotate,
+      recordKind: account.record?.kind,
+      recordChangedBy: account.record?.changedBy,
+      recordReleased: account.record?.releasedAt !== undefined,
+    });
+  return {
+    list: (options) => store.list(options),
+    async update(key, write, options) {
+      const result = await store.update(key, write, options);
+      if (result.status === "written") remember(result.account);
+      return result;
+    },
+    async add(account, options) {
+      const result = await store.add(account, options);
+      if (result.status === "written") remember(result.account);
+      return result;
+    },
+  };
+}
+
+function guardLogger(log: (line: string) => void): Logger {
+  const line = (level: string) => (obj: object, msg?: string) => {
+    try {
+      log(JSON.stringify({ level, ...obj, msg }));
+    } catch {
+      log(JSON.stringify({ level, msg, unserializable: true }));
+    }
+  };
+  return { debug: line("debug"), info: line("info"), warn: line("warn"), error: line("error") };
+}
+
+/** Starts one side of a soak tenant. */
+export async function startSoakSide(soak: SoakTenant, options: SoakSideOptions): Promise<SoakSide> {
+  const server = await startFakeGraphServer(soak.tenant);
+  const store = createInMemoryAccountStore(soak.initialAccounts);
+  const writes: RecordedWrite[] = [];
+  const accounts = recordingStore(store, writes);
+  const { token, log } = options;
+  // One object serves both the adapter (an @azure/identity TokenCredential) and the engine.
+  const credential = {
+    getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
+  };
+  const directory = createGraphDirectory({
+    tenantId: soak.tenant.tenantId,
+    credential,
+    baseUrl: server.url,
+    ca: server.ca,
+    retry: {
+      maxAttempts: 3,
+      baseDelayMs: 2,
+      maxDelayMs: 20,
+      deadlineMs: options.deadlineMs,
+      maxRetryAfterMs: 300,
+    },
+    ...(log === undefined
+      ? {}
+      : { logger: pino({ level: "debug" }, { write: (text: string) => log(text) }) }),
+  });
+  const guard = createRotationGuard({
+    tenantId: soak.tenant.tenantId,
+    directory,
+    accounts,
+    restoreReleased: options.restoreReleased,
+    ...(log === undefined ? {} : { logger: guardLogger(log) }),
+  });
+  const engine = createRotationEngine({
+    graphBaseUrl: server.url,
+    ca: server.ca,
+    credential,
+    accounts,
+    guard,
+  });
+  return { server, store, guard, engine, writes };
+}
+
+/** Runs one cycle on a side: an optional role import, the exclusion run, then the rotation cycle. */
+export async function runSideCycle(
+  soak: SoakTenant,
+  side: SoakSide,
+  roleImport: boolean,
+): Promise<SideCycle> {
+  side.writes.length = 0;
+  side.server.clearRequests();
+  let importReport: SideCycle["roleImport"];
+  let exclusion: SideCycle["exclusion"];
+  let rotation: SideCycle["rotation"];
+  let error: unknown;
+  try {
+    if (roleImport) {
+      const plan = await side.guard.planRoleImport({ roles: [SOAK_ROLE] });
+      importReport = await side.guard.applyRoleImport(plan);
+    }
+    exclusion = await side.guard.excludeFromAutoRotation();
+    rotation = await side.engine.runCycle();
+  } catch (thrown) {
+    error = thrown ?? new Error("a cycle threw undefined");
+  }
+  const users = soak.tenant.users;
+  const patchedUserIds = side.server.requests
+    .filter((request) => request.route === "users.patch")
+    .flatMap((request) => request.objectIds.map((id) => id.toLowerCase()))
+    .filter((id) => users.has(id));
+  const cycle: SideCycle = {
+    roleImport: importReport,
+    exclusion,
+    rotation,
+    snapshot: side.guard.lastSnapshot(),
+    error,
+    writes: [...side.writes],
+    patchedUserIds,
+    changedUserIds: side.server.passwordChanges.map((change) => change.userId.toLowerCase()),
+    requests: side.server.stats().requests,
+    accounts: side.store.snapshot(),
+  };
+  // The request log grows with every request: keep a long soak's memory flat.
+  side.server.clearRequests();
+  return cycle;
+}
