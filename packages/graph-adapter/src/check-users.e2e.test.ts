@@ -64,4 +64,32 @@ describe("checkUsers end to end over the fake Graph server", () => {
     // FAST_RETRY allows three attempts in all.
     expect(graph.server.requests.filter((r) => r.route === "batch")).toHaveLength(3);
   });
+
+  it("fails an item whose id appears twice in the $batch answer as bad-response, not the last copy", async () => {
+    const fixture = dollarTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      batchResponseOrder: "request",
+      faults: [
+        {
+          match: { route: "batch" },
+          effect: {
+            kind: "transform-body",
+            transform: (body) => {
+              const responses = (body as { responses: Array<Record<string, unknown>> }).responses;
+              const first = responses[0] as Record<string, unknown>;
+              // A second answer for the protected user's item, claiming it is not restricted.
+              const copy = structuredClone(first);
+              (copy.body as Record<string, unknown>).isManagementRestricted = null;
+              responses.push(copy);
+              return body;
+            },
+          },
+        },
+      ],
+    });
+    const checks = await graph.directory.checkUsers([{ id: fixture.protectedUser }, { id: fixture.staff }]);
+    expect(checks[0]).toMatchObject({ outcome: "failed", failure: { kind: "bad-response" } });
+    expect(checks[0]?.outcome === "failed" && checks[0].failure.message).toContain("more than once");
+    expect(checks[1]).toMatchObject({ outcome: "found", isManagementRestricted: false });
+  });
 });

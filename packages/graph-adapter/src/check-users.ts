@@ -95,7 +95,13 @@ interface BatchItemResponse {
   body: unknown;
 }
 
-function readBatchResponses(json: unknown, tenantId: string): Map<string, BatchItemResponse> {
+/** An id Graph answered more than once: neither answer can be trusted (decision 0007 §3). */
+const DUPLICATE = "duplicate";
+
+function readBatchResponses(
+  json: unknown,
+  tenantId: string,
+): Map<string, BatchItemResponse | typeof DUPLICATE> {
   const responses = (json as { responses?: unknown } | null)?.responses;
   if (!Array.isArray(responses)) {
     throw createGraphDirectoryError(
@@ -103,14 +109,14 @@ function readBatchResponses(json: unknown, tenantId: string): Map<string, BatchI
       `Checking users on tenant ${tenantId}: the $batch answer has no responses array.`,
     );
   }
-  const byId = new Map<string, BatchItemResponse>();
+  const byId = new Map<string, BatchItemResponse | typeof DUPLICATE>();
   for (const entry of responses) {
     if (typeof entry !== "object" || entry === null) continue;
     const { id, status, headers, body } = entry as Record<string, unknown>;
     if (typeof id !== "string" || typeof status !== "number") continue;
     const plainHeaders =
       typeof headers === "object" && headers !== null ? (headers as Record<string, string>) : undefined;
-    byId.set(id, { status, headers: plainHeaders, body });
+    byId.set(id, byId.has(id) ? DUPLICATE : { status, headers: plainHeaders, body });
   }
   return byId;
 }
@@ -146,10 +152,11 @@ async function runChunk(
         let retry: { status: number; retryAfterMs: number | undefined } | undefined;
         for (const [id, item] of pending) {
           const response = responses.get(id);
-          if (response === undefined) {
+          if (response === undefined || response === DUPLICATE) {
+            const problem = response === undefined ? "has no response for it" : "answers it more than once";
             results[item.index] = failed({
               kind: "bad-response",
-              message: `Checking user ${item.key} on tenant ${context.tenantId}: the $batch answer has no response for it.`,
+              message: `Checking user ${item.key} on tenant ${context.tenantId}: the $batch answer ${problem}.`,
             });
             pending.delete(id);
             continue;
