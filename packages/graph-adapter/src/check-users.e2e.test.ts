@@ -92,4 +92,38 @@ describe("checkUsers end to end over the fake Graph server", () => {
     expect(checks[0]?.outcome === "failed" && checks[0].failure.message).toContain("more than once");
     expect(checks[1]).toMatchObject({ outcome: "found", isManagementRestricted: false });
   });
+
+  it("reads the items of a $batch answered 424 and re-batches only the throttled one after its Retry-After", async () => {
+    const fixture = dollarTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      batchOuterStatus: "failed-dependency",
+      faults: [
+        {
+          match: { route: "users.get", objectId: fixture.staff },
+          effect: {
+            kind: "throttled",
+            retryAfterSeconds: 0.15,
+            retryAfterFormat: "decimal-seconds",
+            enforceRetryAfter: true,
+          },
+          times: 1,
+        },
+      ],
+    });
+    const checks = await graph.directory.checkUsers([{ id: fixture.protectedUser }, { id: fixture.staff }]);
+    expect(checks).toEqual([
+      expect.objectContaining({ outcome: "found", isManagementRestricted: true }),
+      expect.objectContaining({ outcome: "found", isManagementRestricted: false }),
+    ]);
+    const batches = graph.server.requests.filter((r) => r.route === "batch");
+    expect(batches.map((r) => r.status)).toEqual([424, 200]);
+    const items = graph.server.requests.filter((r) => r.inBatch);
+    expect(items.map((r) => [r.objectIds[0], r.status])).toEqual([
+      [fixture.protectedUser, 200],
+      [fixture.staff, 429],
+      [fixture.staff, 200],
+    ]);
+    expect(items.some((r) => r.retryEarly)).toBe(false);
+    expect((batches[1]?.receivedAtMs ?? 0) - (batches[0]?.receivedAtMs ?? 0)).toBeGreaterThanOrEqual(145);
+  });
 });

@@ -136,6 +136,8 @@ async function runChunk(
       what: `Checking ${items.length} users`,
       idempotent: true,
       signal,
+      // An outer 424 still carries every item's answer; throttled items are re-batched below.
+      acceptStatuses: [424],
       request: () => ({
         method: "POST",
         url: graphUrl(context, "/$batch"),

@@ -35,6 +35,11 @@ export interface GraphCall<T> {
   readonly signal?: AbortSignal | undefined;
   /** Builds the attempt's request; called once per attempt (a `$batch` sends only what is still pending). */
   readonly request: () => Omit<GraphHttpRequest, "signal">;
+  /**
+   * Non-2xx statuses whose body `accept` reads like a 2xx one. `$batch` declares `[424]`: Graph may fail
+   * the batch itself with 424 when an item is throttled, and the items still say which (decision 0007 §2).
+   */
+  readonly acceptStatuses?: readonly number[] | undefined;
   /** Interprets a 2xx answer; may throw a GraphDirectoryError with a retryable status to ask for a retry. */
   readonly accept: (result: GraphResult) => T;
 }
@@ -129,7 +134,7 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
       stats.recordThrottled(call.route);
       budget?.reportThrottled(parseRetryAfterMs(response.headers.get("retry-after")) ?? 0);
     }
-    if (status < 200 || status > 299) {
+    if ((status < 200 || status > 299) && !(call.acceptStatuses ?? []).includes(status)) {
       log.warn({ ...line, status, requestId, durationMs }, "graph request failed");
       throw errorFromResponse(status, response.headers, response.text, context);
     }

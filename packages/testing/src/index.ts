@@ -18,7 +18,7 @@ export {
   type FakeGraphSettings,
   startFakeGraphServer,
 } from "./fake-graph/fake-graph-server.js";
-export type { FakeGraphBatchOrder } from "./fake-graph/graph-batch.js";
+export type { FakeGraphBatchOrder, FakeGraphBatchOuterStatus } from "./fake-graph/graph-batch.js";
 export type {
   FakeGraphFault,
   FakeGraphFaultEffect,

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TenantModel } from "../tenant-model.js";
 import { createTestingError } from "../testing-error.js";
-import type { FakeGraphBatchOrder } from "./graph-batch.js";
+import type { FakeGraphBatchOrder, FakeGraphBatchOuterStatus } from "./graph-batch.js";
 import { createFaultBook, type FakeGraphFault, type FakeGraphFaultHandle } from "./graph-faults.js";
 import { createGraphPipeline, type FakeGraphThrottle } from "./graph-pipeline.js";
 import { MAX_PAGE_SIZE } from "./odata-query.js";
@@ -39,6 +39,11 @@ export interface FakeGraphServerOptions {
   readonly throttle?: FakeGraphThrottle | undefined;
   /** Order of `$batch` responses; Graph does not keep request order. Default `reversed`. */
   readonly batchResponseOrder?: FakeGraphBatchOrder;
+  /**
+   * Status of the `$batch` response itself: `ok` (always 200) or `failed-dependency` (424 when any item
+   * failed, as Graph's throttling page describes). Default `ok`.
+   */
+  readonly batchOuterStatus?: FakeGraphBatchOuterStatus;
   /** The clock of `Retry-After` enforcement and the request log (ms since epoch). Default `Date.now`. */
   readonly clock?: () => number;
 }
@@ -102,6 +107,7 @@ const DEFAULTS = {
   faults: [],
   throttle: undefined,
   batchResponseOrder: "reversed",
+  batchOuterStatus: "ok",
   clock: Date.now,
 } as const satisfies Required<FakeGraphServerOptions>;
 
@@ -185,6 +191,7 @@ export async function startFakeGraphServer(
     latencyMs: () => latencyMs,
     throttle: config.throttle,
     batchOrder: config.batchResponseOrder,
+    batchOuterStatus: config.batchOuterStatus,
     signal: closing.signal,
     recordPasswordChange: (userId) => passwordChanges.push({ userId, atMs: config.clock() }),
   });

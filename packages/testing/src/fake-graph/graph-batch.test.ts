@@ -146,6 +146,26 @@ describe("POST /$batch", () => {
     expect(graph.passwordChanges.map((change) => change.userId)).toEqual([ids[2]]);
   });
 
+  it('answers the batch itself 424 when an item fails, in "failed-dependency" mode only', async () => {
+    const { tenant, ids } = batchTenant();
+    await using graph = await startFakeGraphServer(tenant, {
+      batchOuterStatus: "failed-dependency",
+      faults: [{ match: { route: "users.get", objectId: ids[1] }, effect: { kind: "throttled" }, times: 1 }],
+    });
+    const body = { requests: [check("1", ids[0] as string), check("2", ids[1] as string)] };
+    const failed = await send(graph, "POST", "/v1.0/$batch", { body });
+    expect(failed.status).toBe(424);
+    const responses = failed.json().responses as BatchItemAnswer[];
+    expect(new Map(responses.map((r) => [r.id, r.status]))).toEqual(
+      new Map([
+        ["1", 200],
+        ["2", 429],
+      ]),
+    );
+    // Every item succeeds now: the batch is 200 again.
+    expect((await send(graph, "POST", "/v1.0/$batch", { body })).status).toBe(200);
+  });
+
   it("applies a fault on the batch envelope itself", async () => {
     const { tenant, ids } = batchTenant();
     await using graph = await startFakeGraphServer(tenant, {

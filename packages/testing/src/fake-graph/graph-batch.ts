@@ -29,6 +29,14 @@ export type BatchItemOutcome =
 /** Order of the `responses` array: Graph may reorder it, so clients must correlate by `id`. */
 export type FakeGraphBatchOrder = "reversed" | "request";
 
+/**
+ * The status of the `$batch` response itself. `ok`: always 200, as the batching page says. `failed-dependency`:
+ * 424 (Failed Dependency) with the same `responses` body when any item answered 400 or more, as the
+ * throttling page says ("The batch itself fails with a status code of 424"). Clients must read the
+ * items either way (docs/decisions/0007 §2).
+ */
+export type FakeGraphBatchOuterStatus = "ok" | "failed-dependency";
+
 function invalidPayload(stamp: ResponseStamp, message = "Invalid batch payload format."): GraphResponse {
   return errorResponse(stamp, 400, "BadRequest", message);
 }
@@ -114,6 +122,7 @@ export async function runBatch(
   items: readonly BatchItem[],
   order: FakeGraphBatchOrder,
   runItem: (item: BatchItem) => Promise<BatchItemOutcome>,
+  outerStatus: FakeGraphBatchOuterStatus = "ok",
 ): Promise<GraphResponse> {
   const statuses = new Map<string, number>();
   const responses: Record<string, unknown>[] = [];
@@ -137,5 +146,6 @@ export async function runBatch(
     responses.push(itemResponse(item.id, response));
   }
   if (order === "reversed") responses.reverse();
-  return jsonResponse(stamp, { responses });
+  const anyFailed = [...statuses.values()].some((status) => status >= 400);
+  return jsonResponse(stamp, { responses }, outerStatus === "failed-dependency" && anyFailed ? 424 : 200);
 }

@@ -9,6 +9,7 @@ import {
   type BatchItem,
   type BatchItemOutcome,
   type FakeGraphBatchOrder,
+  type FakeGraphBatchOuterStatus,
   parseBatch,
   runBatch,
 } from "./graph-batch.js";
@@ -49,6 +50,7 @@ export interface PipelineDeps {
   readonly latencyMs: () => number;
   readonly throttle: FakeGraphThrottle | undefined;
   readonly batchOrder: FakeGraphBatchOrder;
+  readonly batchOuterStatus: FakeGraphBatchOuterStatus;
   readonly signal: AbortSignal;
   readonly recordPasswordChange: (userId: string) => void;
 }
@@ -239,25 +241,31 @@ export function createGraphPipeline(
     if (request.bodyInvalid) return errorResponse(stamp, 400, "BadRequest", "Invalid batch payload format.");
     const items = parseBatch(stamp, request.body);
     if (!Array.isArray(items)) return items;
-    return runBatch(stamp, items, deps.batchOrder, (item: BatchItem) => {
-      const relative = item.url.startsWith("/") ? item.url : `/${item.url}`;
-      const queryStart = relative.indexOf("?");
-      const pathPart = queryStart === -1 ? relative : relative.slice(0, queryStart);
-      const rawQuery = queryStart === -1 ? "" : relative.slice(queryStart + 1);
-      return handle(
-        {
-          method: item.method.toUpperCase(),
-          path: `/v1.0${pathPart}`,
-          rawQuery,
-          query: new URLSearchParams(rawQuery),
-          headers: item.headers,
-          body: item.body,
-          bodyInvalid: false,
-          inBatch: true,
-        },
-        item.id,
-      );
-    });
+    return runBatch(
+      stamp,
+      items,
+      deps.batchOrder,
+      (item: BatchItem) => {
+        const relative = item.url.startsWith("/") ? item.url : `/${item.url}`;
+        const queryStart = relative.indexOf("?");
+        const pathPart = queryStart === -1 ? relative : relative.slice(0, queryStart);
+        const rawQuery = queryStart === -1 ? "" : relative.slice(queryStart + 1);
+        return handle(
+          {
+            method: item.method.toUpperCase(),
+            path: `/v1.0${pathPart}`,
+            rawQuery,
+            query: new URLSearchParams(rawQuery),
+            headers: item.headers,
+            body: item.body,
+            bodyInvalid: false,
+            inBatch: true,
+          },
+          item.id,
+        );
+      },
+      deps.batchOuterStatus,
+    );
   }
 
   return handle;
