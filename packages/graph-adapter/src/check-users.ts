@@ -149,7 +149,14 @@ async function runChunk(
           })),
         },
       }),
-      accept: ({ json }) => {
+      accept: ({ status, headers, json }) => {
+        if (status === 424 && !Array.isArray((json as { responses?: unknown } | null)?.responses)) {
+          // A 424 without items is a plain failure of the whole batch: retried like any other.
+          throw errorFromResponse(status, headers, json, {
+            what: `Checking ${pending.size} users`,
+            tenantId: context.tenantId,
+          });
+        }
         const responses = readBatchResponses(json, context.tenantId);
         let retry: { status: number; retryAfterMs: number | undefined } | undefined;
         for (const [id, item] of pending) {
