@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import type { GetTokenOptions } from "@azure/identity";
 import { tenantBuilder } from "@rotation-exclusion/testing";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
@@ -81,6 +82,51 @@ describe("the retry layer over the fake Graph server", () => {
     expect(read).toMatchObject({ complete: false, failure: { kind: "unavailable", status: 401 } });
     expect(graph.credential.issued).toHaveLength(2);
     expect(graph.server.requests).toHaveLength(2);
+  });
+
+  it("does not resend a 401'd request with the same token the credential hands back", async () => {
+    const calls: Array<GetTokenOptions | undefined> = [];
+    const sameToken = {
+      async getToken(_scope: string | string[], options?: GetTokenOptions) {
+        calls.push(options);
+        return { token: "eyJ0eXAi.SECRET-TOKEN-same", expiresOnTimestamp: Date.now() + 3_600_000 };
+      },
+    };
+    await using graph = await directoryOverFakeGraph(
+      smallTenant().tenant,
+      { acceptToken: () => false },
+      { credential: sameToken },
+    );
+    const read = await graph.directory.readProtectedUsers();
+    expect(read).toMatchObject({ complete: false, failure: { kind: "unavailable", status: 401 } });
+    expect(calls).toHaveLength(2);
+    expect(graph.server.requests).toHaveLength(1);
+  });
+
+  it("passes a CAE claims challenge from WWW-Authenticate to the credential, decoded", async () => {
+    const claims = '{"access_token":{"nbf":{"essential":true,"value":"1604106651"}}}';
+    const challenge =
+      'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", ' +
+      `error="insufficient_claims", claims="${Buffer.from(claims).toString("base64")}"`;
+    await using graph = await directoryOverFakeGraph(smallTenant().tenant, {
+      faults: [
+        {
+          match: { route: "users.list" },
+          effect: {
+            kind: "error",
+            status: 401,
+            code: "InvalidAuthenticationToken",
+            headers: { "www-authenticate": challenge },
+          },
+          times: 1,
+        },
+      ],
+    });
+    const read = await graph.directory.readProtectedUsers();
+    expect(read.complete).toBe(true);
+    expect(graph.credential.calls).toHaveLength(2);
+    expect(graph.credential.calls[0]?.claims).toBeUndefined();
+    expect(graph.credential.calls[1]?.claims).toBe(claims);
   });
 
   it("stops at the per-request deadline", async () => {

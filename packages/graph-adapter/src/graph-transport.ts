@@ -10,6 +10,7 @@
  */
 import type { TokenCredential } from "@azure/identity";
 import { Client, type Context, type Middleware, ResponseType } from "@microsoft/microsoft-graph-client";
+import { claimsFromChallenge } from "./claims-challenge.js";
 import { createGraphDirectoryError } from "./graph-directory-error.js";
 
 /** The fetch signature this adapter calls (the global fetch's). */
@@ -81,12 +82,12 @@ function createTokenCache(options: GraphTransportOptions) {
   let cached: { token: string; expiresOnMs: number } | undefined;
   // Requests that start together (parallel member reads) share one token request.
   let inFlight: Promise<string> | undefined;
-  return (forceRefresh: boolean, signal: AbortSignal): Promise<string> => {
+  return (forceRefresh: boolean, signal: AbortSignal, claims?: string): Promise<string> => {
     if (!forceRefresh && cached !== undefined && cached.expiresOnMs - marginMs > Date.now()) {
       return Promise.resolve(cached.token);
     }
     if (forceRefresh || inFlight === undefined) {
-      const request = fetchToken().finally(() => {
+      const request = fetchToken(claims).finally(() => {
         if (inFlight === request) inFlight = undefined;
       });
       inFlight = request;
@@ -94,10 +95,13 @@ function createTokenCache(options: GraphTransportOptions) {
     return untilAborted(inFlight, signal);
   };
   // Shared by several requests, so not tied to one caller's signal; each caller stops waiting on its own.
-  async function fetchToken(): Promise<string> {
+  async function fetchToken(claims: string | undefined): Promise<string> {
     let accessToken: Awaited<ReturnType<TokenCredential["getToken"]>>;
     try {
-      accessToken = await options.credential.getToken(options.scope, { tenantId: options.tenantId });
+      accessToken = await options.credential.getToken(options.scope, {
+        tenantId: options.tenantId,
+        ...(claims !== undefined ? { claims } : {}),
+      });
     } catch (error) {
       throw createGraphDirectoryError(
         "unauthorized",
@@ -150,12 +154,19 @@ function createAuthMiddleware(options: GraphTransportOptions): Middleware {
         `Refusing to send a Graph token to ${new URL(request.url).origin}: only ${rootOrigin} is trusted.`,
       );
     }
-    withToken(context, await getToken(false, request.signal));
+    const refused = await getToken(false, request.signal);
+    withToken(context, refused);
     await next.execute(context);
     if (context.response?.status === 401) {
-      // An expired or revoked token: fetch a fresh one (bypassing the cache) and try exactly once more.
+      // An expired or revoked token: fetch a fresh one (bypassing the cache) and try exactly once more,
+      // with the claims of a CAE challenge when Graph sent one.
+      const claims = claimsFromChallenge(context.response.headers.get("www-authenticate"));
+      const fresh = await getToken(true, request.signal, claims);
+      // The credential handed back the token Graph just refused: sending it again can only fail, so the
+      // 401 stands and is reported as unauthorized now.
+      if (fresh === refused) return;
       await context.response.body?.cancel().catch(() => {});
-      withToken(context, await getToken(true, request.signal));
+      withToken(context, fresh);
       await next.execute(context);
     }
   }
