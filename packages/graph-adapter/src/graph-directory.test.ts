@@ -84,10 +84,10 @@ describe("createGraphDirectory over the fake Graph server", () => {
     expect(graph.directory.primarySignal()).toBe("forbidden");
   });
 
-  it("marks a hidden unit's members unreadable without Member.Read.Hidden, leaving other units intact", async () => {
+  it("marks a hidden unit's members unreadable on a 403 without Member.Read.Hidden, leaving other units intact", async () => {
     const fixture = pagedTenant();
     await using graph = await directoryOverFakeGraph(fixture.tenant, {
-      permissions: { memberReadHidden: false },
+      permissions: { memberReadHidden: false, hiddenUnitBehavior: "forbidden" },
     });
     const read = await graph.directory.readRestrictedUnits();
     expect(read.complete).toBe(true);
@@ -97,6 +97,16 @@ describe("createGraphDirectory over the fake Graph server", () => {
       failure: { kind: "permission-missing", status: 403 },
     });
     expect(read.units.find((unit) => unit.id === fixture.units[0])?.members.complete).toBe(true);
+  });
+
+  it("reads a hidden unit's silent empty 200 without Member.Read.Hidden as complete but not authoritative", async () => {
+    const fixture = pagedTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      permissions: { memberReadHidden: false },
+    });
+    const read = await graph.directory.readRestrictedUnits();
+    const hidden = read.units.find((unit) => unit.id === fixture.units[2]);
+    expect(hidden?.members).toMatchObject({ complete: true, userIds: [], hiddenMembersVisible: false });
   });
 
   it("never follows a nextLink to another host, and stops on a nextLink loop", async () => {

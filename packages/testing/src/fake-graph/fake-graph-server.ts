@@ -92,7 +92,8 @@ export interface FakeGraphServer extends AsyncDisposable {
 const DEFAULT_PERMISSIONS = {
   userReadAll: true,
   memberReadHidden: true,
-  hiddenUnitBehavior: "forbidden",
+  // Microsoft documents no 403 here; field reports show a 200 without the hidden members (decision 0002).
+  hiddenUnitBehavior: "empty",
   roleManagementRead: true,
   roleEligibilityRead: true,
   groupMemberRead: true,

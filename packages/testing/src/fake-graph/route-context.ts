@@ -26,9 +26,12 @@ export interface FakeGraphPermissions {
   /** Member.Read.Hidden: list members of hidden-membership units. Default true. */
   readonly memberReadHidden?: boolean;
   /**
-   * What a hidden unit's member listing answers without Member.Read.Hidden. Default "forbidden" (403).
-   * `empty`: 200 with no members. `omit-users`: 200 listing only the unit's non-user members (groups,
-   * devices), the silently SHORT list field reports describe, which a reader cannot tell from a full one.
+   * What a hidden unit's member listing answers without Member.Read.Hidden. Default `empty`: 200 with no
+   * members. Microsoft documents no 403 for this case, and field reports against the same directory
+   * engine show hidden-membership objects silently left out of a 200 (docs/decisions/0002), so the
+   * default is the answer a reader cannot tell from a real empty unit. `omit-users`: 200 listing only
+   * the unit's non-user members (groups, devices), the silently SHORT list. `forbidden`: 403, the
+   * friendliest case, kept for readers that must also handle it.
    */
   readonly hiddenUnitBehavior?: "forbidden" | "empty" | "omit-users";
   /** RoleManagement.Read.Directory: role definitions and active assignments. Default true. */
