@@ -11,6 +11,7 @@ import type { AccountWrite, ManagedAccount, NewManagedAccount } from "./account-
 import { summarizeError } from "./error-summary.js";
 import { isOurRecord, planAccount } from "./exclusion-plan.js";
 import type { GuardContext } from "./guard-context.js";
+import { checkListedAccounts } from "./listed-accounts.js";
 import { importAsFor, type RoleImportAccount, type RoleImportPlan } from "./role-import-plan.js";
 import type {
   RoleImportConflict,
@@ -68,8 +69,9 @@ function accountsOf(ctx: GuardContext, plan: RoleImportPlan): RoleImportAccount[
 }
 
 async function listManaged(ctx: GuardContext, signal: AbortSignal | undefined): Promise<ManagedAccount[]> {
+  let listed: unknown;
   try {
-    return [...(await ctx.accounts.list(signal ? { signal } : {}))];
+    listed = await ctx.accounts.list(signal ? { signal } : {});
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     const summary = summarizeError(error);
@@ -80,6 +82,7 @@ async function listManaged(ctx: GuardContext, signal: AbortSignal | undefined): 
       { cause: error, tenantId: ctx.tenantId },
     );
   }
+  return [...checkListedAccounts(listed, ctx.tenantId)];
 }
 
 function bucketOf(entry: RoleImportEntry): Bucket {

@@ -12,6 +12,7 @@ import { summarizeError } from "./error-summary.js";
 import { isOurRecord, type PlannedAction, planAccount } from "./exclusion-plan.js";
 import type { AccountOutcome, ConflictOutcome, ErrorOutcome, ExclusionReport } from "./exclusion-report.js";
 import type { GuardContext } from "./guard-context.js";
+import { checkListedAccounts } from "./listed-accounts.js";
 import { createRotationExclusionError } from "./rotation-exclusion-error.js";
 import type { Verdict } from "./verdict.js";
 
@@ -73,6 +74,8 @@ export async function excludeFromAutoRotation(
       { cause: error, tenantId: ctx.tenantId },
     );
   }
+  // Outside the try above: a broken list is the store's fault, said as such, never retried into writes.
+  accounts = checkListedAccounts(accounts, ctx.tenantId);
   const verdicts = await classifyAccounts(ctx, snapshot, accounts.map(accountRef), signal);
   const now = new Date(ctx.clock()).toISOString();
   const planned: Planned[] = accounts.map((account, i) => {

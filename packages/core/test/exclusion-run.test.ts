@@ -5,6 +5,7 @@ import {
   ROTATION_EXCLUSION_ACTOR,
 } from "@rotation-exclusion/core";
 import { describe, expect, test, vi } from "vitest";
+import { guid } from "./fake-directory.js";
 import {
   ALICE,
   BOB,
@@ -221,12 +222,14 @@ describe("excludeFromAutoRotation", () => {
   });
 
   test("write concurrency is bounded", async () => {
-    const accounts = Array.from({ length: 20 }, (_, i) => ({
-      key: `a${i}`,
-      objectId: ALICE,
-      autoRotate: true,
-    }));
-    const f = createFixture({ accounts, options: { writeConcurrency: 3 } });
+    // One protected user per account: a store may not list one object id twice (store-failed).
+    const ids = Array.from({ length: 20 }, (_, i) => guid(300 + i));
+    const accounts = ids.map((objectId, i) => ({ key: `a${i}`, objectId, autoRotate: true }));
+    const tenant = {
+      users: ids.map((id, i) => ({ id, userPrincipalName: `u${i}@contoso.test` })),
+      units: [{ id: PUBLIC_UNIT, restricted: true, userIds: ids }],
+    };
+    const f = createFixture({ tenant, accounts, options: { writeConcurrency: 3 } });
     let inFlight = 0;
     let peak = 0;
     const update = f.store.store.update;

@@ -1,0 +1,54 @@
+/**
+ * What an account store lists is input from the host, checked before anything is planned: a store that
+ * answers something other than a list of accounts, or lists one key or one Entra object id twice, is
+ * broken, and acting on it could write the same account twice or leave one copy rotating. Such a list
+ * fails the whole run with `store-failed`, naming the bad entry, before any write.
+ */
+import { describeValue } from "./account-input.js";
+import type { ManagedAccount } from "./account-store.js";
+import { createRotationExclusionError } from "./rotation-exclusion-error.js";
+
+function broken(tenantId: string, problem: string): never {
+  throw createRotationExclusionError(
+    "store-failed",
+    `The account store of tenant ${tenantId} ${problem}; nothing was changed, fix the store's list and retry`,
+    { tenantId },
+  );
+}
+
+/**
+ * Validates the answer of `AccountStore.list()` and returns it. Throws a `RotationExclusionError` with
+ * code `store-failed` for a non-array, an entry without a string `key` or boolean `autoRotate`, a
+ * non-string `objectId`, or a key or object id (compared case-insensitively) listed twice.
+ */
+export function checkListedAccounts(listed: unknown, tenantId: string): readonly ManagedAccount[] {
+  if (!Array.isArray(listed))
+    broken(tenantId, `listed ${describeValue(listed)} instead of an array of accounts`);
+  const keys = new Set<string>();
+  const objectIds = new Map<string, string>();
+  listed.forEach((entry: unknown, index: number) => {
+    if (typeof entry !== "object" || entry === null)
+      broken(tenantId, `listed ${describeValue(entry)} at index ${index}`);
+    const { key, objectId, autoRotate } = entry as Partial<Record<keyof ManagedAccount, unknown>>;
+    if (typeof key !== "string" || key === "")
+      broken(tenantId, `listed an account without a key at index ${index}`);
+    if (typeof autoRotate !== "boolean")
+      broken(tenantId, `listed account ${describeValue(key)} without a boolean autoRotate`);
+    if (objectId !== undefined && typeof objectId !== "string")
+      broken(tenantId, `listed account ${describeValue(key)} with a non-string objectId`);
+    if (keys.has(key)) broken(tenantId, `listed key ${describeValue(key)} twice`);
+    keys.add(key);
+    if (objectId !== undefined) {
+      const id = objectId.toLowerCase();
+      const first = objectIds.get(id);
+      if (first !== undefined) {
+        broken(
+          tenantId,
+          `listed object id ${describeValue(objectId)} twice (keys ${describeValue(first)} and ${describeValue(key)})`,
+        );
+      }
+      objectIds.set(id, key);
+    }
+  });
+  return listed as readonly ManagedAccount[];
+}
