@@ -3,7 +3,7 @@
  * automatic rotation, Entra accounts in restricted management administrative units.
  */
 
-import { type AccountInput, isGuid, parseAccountInput } from "./account-input.js";
+import { type AccountInput, describeValue, isGuid, parseAccountInput } from "./account-input.js";
 import type { AccountStore } from "./account-store.js";
 import { type ApplyRoleImportOptions, applyRoleImport } from "./apply-role-import.js";
 import { checkUsersSafely, classifyAccounts } from "./classify-accounts.js";
@@ -119,8 +119,11 @@ const DEFAULTS = {
   Omit<RotationGuardOptions, "tenantId" | "directory" | "accounts" | "onReleased" | "snapshotStore">
 >;
 
-function invalidOption(message: string): never {
-  throw createRotationExclusionError("invalid-options", `createRotationGuard: ${message}`);
+// Names the bad value (a string quoted and cut, a number as is, anything else by its type).
+function invalidOption(message: string, ...got: [unknown] | []): never {
+  const shown =
+    got.length === 0 ? "" : ` (got ${typeof got[0] === "number" ? String(got[0]) : describeValue(got[0])})`;
+  throw createRotationExclusionError("invalid-options", `createRotationGuard: ${message}${shown}`);
 }
 
 function hasMethods(value: unknown, names: readonly string[]): boolean {
@@ -132,8 +135,8 @@ function hasMethods(value: unknown, names: readonly string[]): boolean {
 }
 
 function validate(options: RotationGuardOptions): void {
-  if (typeof options !== "object" || options === null) invalidOption("options must be an object");
-  if (!isGuid(options.tenantId)) invalidOption("tenantId must be the tenant's id (a GUID)");
+  if (typeof options !== "object" || options === null) invalidOption("options must be an object", options);
+  if (!isGuid(options.tenantId)) invalidOption("tenantId must be the tenant's id (a GUID)", options.tenantId);
   if (!hasMethods(options.directory, ["readProtectedUsers", "readRestrictedUnits", "checkUsers"])) {
     invalidOption("directory must implement readProtectedUsers, readRestrictedUnits and checkUsers");
   }
@@ -147,15 +150,15 @@ function validate(options: RotationGuardOptions): void {
   for (const name of ["snapshotMaxAgeMs", "unitEvidenceMaxAgeMs"] as const) {
     const value = options[name];
     if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
-      invalidOption(`${name} must be a finite number of milliseconds >= 0`);
+      invalidOption(`${name} must be a finite number of milliseconds >= 0`, value);
     }
   }
   const concurrency = options.writeConcurrency;
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-    invalidOption("writeConcurrency must be an integer >= 1");
+    invalidOption("writeConcurrency must be an integer >= 1", concurrency);
   }
   if (options.restoreReleased !== undefined && typeof options.restoreReleased !== "boolean") {
-    invalidOption("restoreReleased must be a boolean");
+    invalidOption("restoreReleased must be a boolean", options.restoreReleased);
   }
   if (options.onReleased !== undefined && typeof options.onReleased !== "function")
     invalidOption("onReleased must be a function");
