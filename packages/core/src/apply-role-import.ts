@@ -121,6 +121,9 @@ export async function applyRoleImport(
       userPrincipalName: account.userPrincipalName ?? undefined,
     })),
     signal,
+    // What is written must rest on a fresh read (found by the fault soak: a holder who had just left
+    // every restricted unit was imported as excluded on the previous cycle's snapshot).
+    true,
   );
   const now = new Date(ctx.clock()).toISOString();
 

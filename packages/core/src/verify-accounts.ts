@@ -22,13 +22,18 @@ export interface VerifiedAccounts {
   readonly verdicts: readonly Verdict[];
 }
 
-/** Decides a verdict for every account, in order. Rejects only with `signal.reason`. */
+/**
+ * Decides a verdict for every account, in order. With `fresh`, the snapshot is re-read first, as an
+ * exclusion run does: a decision that is written must not rest on a snapshot minutes old. Rejects only
+ * with `signal.reason`.
+ */
 export async function verifyAccounts(
   ctx: GuardContext,
   accounts: readonly AccountToVerify[],
   signal: AbortSignal | undefined,
+  fresh = false,
 ): Promise<VerifiedAccounts> {
-  const snapshot = await ctx.refresher.get({ signal });
+  const snapshot = await ctx.refresher.get({ force: fresh, signal });
   const lastCompleteAtMs = ctx.refresher.lastCompleteAtMs();
   const inputs: VerdictInput[] = accounts.map((account) => ({
     snapshot,
