@@ -3,6 +3,7 @@
  * See https://learn.microsoft.com/graph/deployments (national cloud deployments).
  */
 import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from "@azure/identity";
+import { createGraphDirectoryError } from "./graph-directory-error.js";
 
 /** A Microsoft Graph deployment: the worldwide service or a national cloud. */
 export type GraphCloud = "global" | "usgov" | "usgov-dod" | "china";
@@ -71,7 +72,15 @@ export function createGraphCredential(
   secret: GraphAppSecret,
   options: GraphCredentialOptions = {},
 ): TokenCredential {
-  const { authorityHost } = GRAPH_CLOUDS[options.cloud ?? "global"];
+  const cloud = options.cloud ?? "global";
+  // Without this, an unknown cloud is a bare TypeError from destructuring undefined.
+  if (!isGraphCloud(cloud)) {
+    throw createGraphDirectoryError(
+      "invalid-options",
+      `Invalid Graph credential options: cloud must be one of ${Object.keys(GRAPH_CLOUDS).join(", ")} (got ${JSON.stringify(cloud)})`,
+    );
+  }
+  const { authorityHost } = GRAPH_CLOUDS[cloud];
   if ("clientSecret" in secret) {
     return new ClientSecretCredential(tenantId, clientId, secret.clientSecret, { authorityHost });
   }
