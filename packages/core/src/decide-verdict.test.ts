@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { decideVerdict, type VerdictInput } from "./decide-verdict.js";
+import { decideVerdict, plainlyNotProtectedTest, type VerdictInput } from "./decide-verdict.js";
 import type {
   DirectoryFailure,
   DirectoryFailureKind,
@@ -372,5 +373,50 @@ describe("per-user checks (UPN resolution and the second look)", () => {
       status: "unknown",
       reasonCode: "not-found",
     });
+  });
+});
+
+describe("plainlyNotProtectedTest (the exclusion run's shortcut)", () => {
+  const users = [U1, U2, id(3), id(4)];
+  const kinds = ["throttled", "permission-missing", "bad-response", "unavailable"] as const;
+  const snapArb = fc.record(
+    {
+      primarySignal: fc.constantFrom<PrimarySignal>("available", "unsupported", "forbidden"),
+      protectedIds: fc.subarray(users),
+      protectedFailure: fc.constantFrom(...kinds),
+      units: fc.array(
+        fc.record(
+          {
+            id: fc.constantFrom(UNIT_A, UNIT_B),
+            userIds: fc.subarray(users),
+            complete: fc.boolean(),
+            hidden: fc.boolean(),
+            hiddenVisible: fc.boolean(),
+          },
+          { requiredKeys: ["id", "userIds", "complete", "hidden"] },
+        ),
+        { maxLength: 2 },
+      ),
+      unitListFailure: fc.constantFrom(...kinds),
+    },
+    { requiredKeys: ["primarySignal", "protectedIds", "units"] },
+  );
+
+  test("says 'plainly not protected' only where decideVerdict says not-protected, and for every such user of a complete snapshot", () => {
+    fc.assert(
+      fc.property(snapArb, (spec) => {
+        const snapshot = snap(spec);
+        const plain = plainlyNotProtectedTest(snapshot);
+        expect(plain === undefined).toBe(!snapshot.complete);
+        for (const user of users) {
+          const verdict = decideVerdict({ snapshot, account: { id: user } });
+          // The shortcut may only ever skip accounts the full rules call not-protected: never a
+          // protected or an unknown one.
+          if (plain?.(user) === true) expect(verdict.status).toBe("not-protected");
+          // And on a complete snapshot it catches exactly those (ids named nowhere), so runs stay cheap.
+          if (snapshot.complete) expect(plain?.(user)).toBe(verdict.status === "not-protected");
+        }
+      }),
+    );
   });
 });

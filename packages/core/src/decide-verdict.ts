@@ -30,24 +30,51 @@ export interface VerdictInput {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-// Units by user member id, built once per snapshot: an exclusion run decides every managed account
-// against the same snapshot, and scanning every unit's member list per account grows as accounts x members.
-const unitsByMember = new WeakMap<TenantSnapshot, Map<string, SnapshotUnit[]>>();
+// Built once per snapshot: an exclusion run decides every managed account against the same snapshot,
+// and scanning every unit's member list per account grows as accounts x members.
+interface SnapshotIndex {
+  /** Restricted units by user member id. */
+  readonly unitsByMember: ReadonlyMap<string, readonly SnapshotUnit[]>;
+  /** Every user id the snapshot names at all: the protected set and every unit's user members. */
+  readonly namedUserIds: ReadonlySet<string>;
+}
 
-function unitsOf(snapshot: TenantSnapshot, userId: string): readonly SnapshotUnit[] {
-  let index = unitsByMember.get(snapshot);
+const indexes = new WeakMap<TenantSnapshot, SnapshotIndex>();
+
+function indexOf(snapshot: TenantSnapshot): SnapshotIndex {
+  let index = indexes.get(snapshot);
   if (index === undefined) {
-    index = new Map();
+    const unitsByMember = new Map<string, SnapshotUnit[]>();
     for (const unit of snapshot.units) {
       for (const memberId of unit.members.userIds) {
-        const units = index.get(memberId);
-        if (units === undefined) index.set(memberId, [unit]);
+        const units = unitsByMember.get(memberId);
+        if (units === undefined) unitsByMember.set(memberId, [unit]);
         else if (units[units.length - 1] !== unit) units.push(unit);
       }
     }
-    unitsByMember.set(snapshot, index);
+    const namedUserIds = new Set([...snapshot.protectedUsers.keys(), ...unitsByMember.keys()]);
+    index = { unitsByMember, namedUserIds };
+    indexes.set(snapshot, index);
   }
-  return index.get(userId) ?? [];
+  return index;
+}
+
+function unitsOf(snapshot: TenantSnapshot, userId: string): readonly SnapshotUnit[] {
+  return indexOf(snapshot).unitsByMember.get(userId) ?? [];
+}
+
+/**
+ * A test for the bulk of a run's accounts, which {@link decideVerdict} would call `not-protected`
+ * (rule 4) from the snapshot alone: the snapshot is complete and names the user nowhere, neither in
+ * the protected set nor as a member of any restricted unit. Lets a run count such accounts without
+ * building a verdict for each. `undefined` when the snapshot is incomplete (nothing is plainly not
+ * protected then). The caller must still rule out a remembered denial (rule 3) and pass the
+ * lower-case object id; when the test says false, decide the account with `decideVerdict`.
+ */
+export function plainlyNotProtectedTest(snapshot: TenantSnapshot): ((id: string) => boolean) | undefined {
+  if (!snapshot.complete) return undefined;
+  const { namedUserIds } = indexOf(snapshot);
+  return (id) => !namedUserIds.has(id);
 }
 
 /** Decides one account's verdict (rules 1 to 5 of the design, UPN resolution and the per-user check). */

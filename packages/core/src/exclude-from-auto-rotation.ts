@@ -8,6 +8,7 @@
 import { isGuid } from "./account-input.js";
 import type { ManagedAccount } from "./account-store.js";
 import { classifyAccounts } from "./classify-accounts.js";
+import { plainlyNotProtectedTest } from "./decide-verdict.js";
 import { summarizeError } from "./error-summary.js";
 import { isOurRecord, type PlannedAction, planAccount } from "./exclusion-plan.js";
 import type { AccountOutcome, ConflictOutcome, ErrorOutcome, ExclusionReport } from "./exclusion-report.js";
@@ -76,9 +77,29 @@ export async function excludeFromAutoRotation(
   }
   // Outside the try above: a broken list is the store's fault, said as such, never retried into writes.
   accounts = checkListedAccounts(accounts, ctx.tenantId);
-  const verdicts = await classifyAccounts(ctx, snapshot, accounts.map(accountRef), signal);
+  // Most accounts of a run need nothing: not protected by the snapshot alone, no remembered denial, no
+  // record of ours, so planAccount would leave them alone. They are only counted, without a verdict,
+  // a plan or a report entry each; everything else is classified and planned in full.
+  const plainlyNotProtected = plainlyNotProtectedTest(snapshot);
+  const noDenials = ctx.denials.isEmpty();
+  const needsNothing = (account: ManagedAccount): boolean => {
+    if (plainlyNotProtected === undefined || isOurRecord(account.record)) return false;
+    const ref = accountRef(account);
+    return (
+      ref.id !== undefined &&
+      plainlyNotProtected(ref.id) &&
+      (noDenials || ctx.denials.find(ref) === undefined)
+    );
+  };
+  let notProtectedCount = 0;
+  const toClassify: ManagedAccount[] = [];
+  for (const account of accounts) {
+    if (needsNothing(account)) notProtectedCount += 1;
+    else toClassify.push(account);
+  }
+  const verdicts = await classifyAccounts(ctx, snapshot, toClassify.map(accountRef), signal);
   const now = new Date(ctx.clock()).toISOString();
-  const planned: Planned[] = accounts.map((account, i) => {
+  const planned: Planned[] = toClassify.map((account, i) => {
     const verdict = verdicts[i] as Verdict;
     return {
       account,
@@ -105,7 +126,6 @@ export async function excludeFromAutoRotation(
   };
   const conflicts: ConflictOutcome[] = [];
   const errors: ErrorOutcome[] = [];
-  let notProtectedCount = 0;
   const stillPending = (entry: Planned) => {
     if (isOurRecord(entry.account.record, "pendingVerification")) lists.pending.push(entry.outcome);
   };

@@ -18,6 +18,8 @@ export interface DenialMemory {
     readonly id?: string | null | undefined;
     readonly userPrincipalName?: string | null | undefined;
   }): RecordedDenial | undefined;
+  /** True while no denial was ever remembered (by far the common case): a run need look none up. */
+  isEmpty(): boolean;
 }
 
 /** Creates an empty {@link DenialMemory}. */
@@ -45,6 +47,7 @@ export function createDenialMemory(): DenialMemory {
       }
       return newest;
     },
+    isEmpty: () => byKey.size === 0,
   };
 }
 

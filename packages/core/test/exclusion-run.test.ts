@@ -157,6 +157,23 @@ describe("excludeFromAutoRotation", () => {
     expect(report.notProtectedCount).toBe(1);
   });
 
+  test("an account with a denial remembered since the last complete snapshot is decided in full, not counted as plain", async () => {
+    const f = createFixture();
+    await f.guard.recordRotationFailure(BOB, {
+      status: 403,
+      code: "Authorization_RequestDenied",
+      message:
+        "Target object is a member of a restricted management administrative unit and can only be modified by administrators scoped to that administrative unit.",
+    });
+    // An operator turns rotation back on and clears our record: only the remembered denial is left.
+    f.store.edit("bob", { autoRotate: true, record: undefined });
+    const report = await f.guard.excludeFromAutoRotation({ dryRun: true });
+    expect(report.excluded.find((entry) => entry.key === "bob")?.verdict.reasonCode).toBe(
+      "rotation-denied-by-unit",
+    );
+    expect(report.notProtectedCount).toBe(1);
+  });
+
   test("a throwing account list rejects with store-failed, cause kept, nothing written", async () => {
     const f = createFixture();
     f.store.faults.listThrows = true;
