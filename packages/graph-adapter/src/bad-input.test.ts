@@ -5,7 +5,12 @@
  * `bad-response` data, and a token only ever travels to the Graph root.
  */
 import { createRotationGuard } from "@rotation-exclusion/core";
-import { createInMemoryAccountStore, type FakeGraphFault, tenantBuilder } from "@rotation-exclusion/testing";
+import {
+  createInMemoryAccountStore,
+  type FakeGraphFault,
+  type FakeGraphFaultMatch,
+  tenantBuilder,
+} from "@rotation-exclusion/testing";
 import { Agent, fetch as undiciFetch } from "undici";
 import { describe, expect, it } from "vitest";
 import { directoryOverFakeGraph } from "../test/fake-graph-fixture.js";
@@ -98,7 +103,7 @@ function tenantWithUnit() {
   return { tenant: t.build(), admin, plain, unit };
 }
 
-const onRoute = (route: FakeGraphFault["match"], transform: (body: Page) => unknown): FakeGraphFault => ({
+const onRoute = (route: FakeGraphFaultMatch, transform: (body: Page) => unknown): FakeGraphFault => ({
   match: route,
   effect: { kind: "transform-body", transform: (body) => transform(body as Page) },
 });
