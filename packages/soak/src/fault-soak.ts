@@ -230,9 +230,14 @@ async function runTenantCycle(
   // Every draw happens before the first await, so the run replays from its seed.
   if (cycle > 1) report.mutations[mutateSoakTenant(soak, rng, cycle)] += 1;
   const truth = protectedNow(soak.tenant);
-  const faultFree = drain || !rng.chance(config.faultRate);
-  const faults = faultFree ? [] : drawFaults(rng, { deadlineMs: config.deadlineMs });
-  const roleImport = cycle === 1 || rng.chance(0.3);
+  // Drawn whether used or not, so a shorter run replays the same prefix as a longer one.
+  const faultyDraw = rng.chance(config.faultRate);
+  const drawn = drawFaults(rng, { deadlineMs: config.deadlineMs });
+  const importDraw = rng.chance(0.3);
+  const faultFree = drain || !faultyDraw;
+  const faults = faultFree ? [] : drawn;
+  // Fault-free drain cycles import too, so a holder a faulty import missed is never lost.
+  const roleImport = cycle === 1 || drain || importDraw;
   const handles = faults.map(({ kind, fault }) => {
     report.faultsInjected[kind] += 1;
     return { kind, handle: faulty.server.addFault(fault) };
