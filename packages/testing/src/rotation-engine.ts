@@ -180,16 +180,27 @@ function graphError(response: PatchResponse): RotationEngineFailure {
  */
 export function createRotationEngine(options: RotationEngineOptions): RotationEngine {
   let root: URL;
+  const shown = JSON.stringify(String(options.graphBaseUrl).slice(0, 80));
   try {
     root = new URL(options.graphBaseUrl);
   } catch {
     throw createTestingError(
       "invalid-argument",
-      "createRotationEngine: graphBaseUrl must be an absolute URL.",
+      `createRotationEngine: graphBaseUrl must be an absolute URL (got ${shown}).`,
+    );
+  }
+  // Checked before anything echoes the URL: user info may be a password, and would be dropped silently.
+  if (root.username !== "" || root.password !== "") {
+    throw createTestingError(
+      "invalid-argument",
+      "createRotationEngine: graphBaseUrl must not contain credentials (user info); give the Graph root only.",
     );
   }
   if (root.protocol !== "https:") {
-    throw createTestingError("invalid-argument", "createRotationEngine: graphBaseUrl must use https://.");
+    throw createTestingError(
+      "invalid-argument",
+      `createRotationEngine: graphBaseUrl must use https:// (got ${shown}).`,
+    );
   }
   const { accounts, guard, ca } = options;
   const scope = options.scope ?? DEFAULTS.scope;
