@@ -150,7 +150,13 @@ describe("POST /$batch", () => {
     const { tenant, ids } = batchTenant();
     await using graph = await startFakeGraphServer(tenant, {
       batchOuterStatus: "failed-dependency",
-      faults: [{ match: { route: "users.get", objectId: ids[1] as string }, effect: { kind: "throttled" }, times: 1 }],
+      faults: [
+        {
+          match: { route: "users.get", objectId: ids[1] as string },
+          effect: { kind: "throttled" },
+          times: 1,
+        },
+      ],
     });
     const body = { requests: [check("1", ids[0] as string), check("2", ids[1] as string)] };
     const failed = await send(graph, "POST", "/v1.0/$batch", { body });
