@@ -201,3 +201,28 @@ describe("readRestrictedUnits says whether a hidden unit's list is authoritative
     expect(hidden?.members.hiddenMembersVisible).toBe(true);
   });
 });
+
+describe("readRestrictedUnits with a member listed twice", () => {
+  it("counts the member once, whatever the letter case of the repeated id", async () => {
+    const fixture = unitTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      faults: [
+        {
+          match: { route: "administrativeUnits.members" },
+          effect: {
+            kind: "transform-body",
+            transform: (body) => {
+              const page = body as UnitPage;
+              const first = page.value[0] as Record<string, unknown>;
+              page.value.push({ ...first, id: String(first.id).toUpperCase() });
+              return body;
+            },
+          },
+        },
+      ],
+    });
+    const read = await graph.directory.readRestrictedUnits();
+    const unit = read.units.find((candidate) => candidate.id === fixture.restricted);
+    expect(unit?.members).toMatchObject({ complete: true, userIds: [fixture.admin] });
+  });
+});

@@ -96,6 +96,7 @@ async function readMembers(
   const groupIds: string[] = [];
   const deviceIds: string[] = [];
   const otherIds: string[] = [];
+  const seen = new Set<string>();
   const what = `Listing members of restricted unit ${unit.id}`;
   const result = await readAllPages(context.runner, {
     firstUrl: graphUrl(
@@ -124,7 +125,12 @@ async function readMembers(
                 : otherIds;
         sorted.push([bucket, id]);
       }
-      for (const [bucket, id] of sorted) bucket.push(id);
+      // A member listed twice (Graph pages are not snapshots) is one member.
+      for (const [bucket, id] of sorted) {
+        if (seen.has(id.toLowerCase())) continue;
+        seen.add(id.toLowerCase());
+        bucket.push(id);
+      }
     },
   });
   return {
