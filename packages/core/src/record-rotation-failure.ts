@@ -11,6 +11,7 @@ import type { AccountRef, RotationFailure } from "./directory-reader.js";
 import { redactSecrets, summarizeError } from "./error-summary.js";
 import { planAccount } from "./exclusion-plan.js";
 import type { GuardContext } from "./guard-context.js";
+import { checkListedAccounts } from "./listed-accounts.js";
 import { describesRestrictedManagementDenial } from "./restricted-management-denial.js";
 import type { ProtectedVerdict, Verdict } from "./verdict.js";
 
@@ -56,7 +57,9 @@ export function normalizeRotationFailure(ctx: GuardContext, failure: unknown): R
 async function findManagedAccount(ctx: GuardContext, ref: AccountRef, signal: AbortSignal | undefined) {
   let accounts: readonly ManagedAccount[];
   try {
-    accounts = await ctx.accounts.list(signal ? { signal } : {});
+    // The same checks as an exclusion run: a store listing one object id twice is broken, and writing
+    // to whichever copy comes first would leave the other one rotating.
+    accounts = checkListedAccounts(await ctx.accounts.list(signal ? { signal } : {}), ctx.tenantId);
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     ctx.log.error(

@@ -247,3 +247,19 @@ describe("recordRotationFailure", () => {
     });
   });
 });
+
+describe("recordRotationFailure with a broken account store", () => {
+  test("a store listing one object id twice gets no write, yet the account stays protected this cycle", async () => {
+    const f = createFixture({
+      accounts: [
+        { key: "bob", objectId: BOB, autoRotate: true },
+        { key: "bob-copy", objectId: BOB.toUpperCase(), autoRotate: true },
+      ],
+    });
+    const verdict = await f.guard.recordRotationFailure(BOB, denial);
+    expect(verdict).toMatchObject({ status: "protected", reasonCode: "rotation-denied-by-unit" });
+    // Writing to whichever copy came first would leave the other one rotating.
+    expect(f.store.writes).toEqual([]);
+    expect(await f.guard.isRotationProtected(BOB)).toBe(true);
+  });
+});
