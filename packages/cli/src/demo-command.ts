@@ -105,6 +105,9 @@ export function formatDemo(result: DemoResult): string {
     `B. With the guard: role import (${imported.rotating.length} rotating, ${imported.excluded.length} excluded, ${imported.pending.length} pending), exclusion run, guarded cycle.`,
     cycleTable(result, result.withGuard.cycle.outcomes),
     "",
+    "What the guard also noticed in this tenant:",
+    ...result.withGuard.roleImport.findings.map((finding) => `  ${finding.code}: ${finding.message}`),
+    "",
     demoSummary(result),
     "",
   ].join("\n");

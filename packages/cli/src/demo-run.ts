@@ -59,6 +59,8 @@ export async function runDemo(logger: Logger): Promise<DemoResult> {
       credential,
       baseUrl: server.url,
       ca: server.ca,
+      // The demo app is granted Member.Read.Hidden (the fake's default); its opaque token cannot say so.
+      memberReadHidden: true,
       logger,
     });
 

@@ -83,6 +83,9 @@ describe("rotation-exclusion (built CLI)", () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/FAILED 403 Authorization_RequestDenied/);
     expect(table.stdout).toMatch(/skipped: rotation off +unit "Emergency access"/);
+    // The look-alikes of the demo tenant are named, not silently trusted.
+    expect(table.stdout).toMatch(/GROUP_IN_RESTRICTED_UNIT: .*NOT protected/);
+    expect(table.stdout).toMatch(/DYNAMIC_RESTRICTED_UNIT: Restricted unit "HR leadership"/);
   });
 
   it("scan: protected users, role holders by path and a chosen user, as one JSON document (exit 0)", async () => {
