@@ -83,12 +83,11 @@ export async function excludeFromAutoRotation(
   const plainlyNotProtected = plainlyNotProtectedTest(snapshot);
   const noDenials = ctx.denials.isEmpty();
   const needsNothing = (account: ManagedAccount): boolean => {
-    if (plainlyNotProtected === undefined || isOurRecord(account.record)) return false;
-    const ref = accountRef(account);
+    if (plainlyNotProtected === undefined || isOurRecord(account.record) || !isGuid(account.objectId))
+      return false;
     return (
-      ref.id !== undefined &&
-      plainlyNotProtected(ref.id) &&
-      (noDenials || ctx.denials.find(ref) === undefined)
+      plainlyNotProtected(account.objectId.toLowerCase()) &&
+      (noDenials || ctx.denials.find(accountRef(account)) === undefined)
     );
   };
   let notProtectedCount = 0;
