@@ -24,9 +24,11 @@ function broken(tenantId: string, problem: string): never {
 export function checkListedAccounts(listed: unknown, tenantId: string): readonly ManagedAccount[] {
   if (!Array.isArray(listed))
     broken(tenantId, `listed ${describeValue(listed)} instead of an array of accounts`);
+  // Hot path (100,000 accounts per tenant): one pass, Set sizes instead of a has-then-add pair.
   const keys = new Set<string>();
-  const objectIds = new Map<string, string>();
-  listed.forEach((entry: unknown, index: number) => {
+  const objectIds = new Set<string>();
+  for (let index = 0; index < listed.length; index += 1) {
+    const entry: unknown = listed[index];
     if (typeof entry !== "object" || entry === null)
       broken(tenantId, `listed ${describeValue(entry)} at index ${index}`);
     const { key, objectId, autoRotate } = entry as Partial<Record<keyof ManagedAccount, unknown>>;
@@ -36,19 +38,19 @@ export function checkListedAccounts(listed: unknown, tenantId: string): readonly
       broken(tenantId, `listed account ${describeValue(key)} without a boolean autoRotate`);
     if (objectId !== undefined && typeof objectId !== "string")
       broken(tenantId, `listed account ${describeValue(key)} with a non-string objectId`);
-    if (keys.has(key)) broken(tenantId, `listed key ${describeValue(key)} twice`);
-    keys.add(key);
-    if (objectId !== undefined) {
-      const id = objectId.toLowerCase();
-      const first = objectIds.get(id);
-      if (first !== undefined) {
-        broken(
-          tenantId,
-          `listed object id ${describeValue(objectId)} twice (keys ${describeValue(first)} and ${describeValue(key)})`,
-        );
-      }
-      objectIds.set(id, key);
+    const keyCount = keys.size;
+    if (keys.add(key).size === keyCount) broken(tenantId, `listed key ${describeValue(key)} twice`);
+    if (objectId === undefined) continue;
+    const idCount = objectIds.size;
+    if (objectIds.add(objectId.toLowerCase()).size === idCount) {
+      const first = (listed as ManagedAccount[]).find(
+        (other) => other.objectId?.toLowerCase() === objectId.toLowerCase(),
+      );
+      broken(
+        tenantId,
+        `listed object id ${describeValue(objectId)} twice (keys ${describeValue(first?.key)} and ${describeValue(key)})`,
+      );
     }
-  });
+  }
   return listed as readonly ManagedAccount[];
 }
