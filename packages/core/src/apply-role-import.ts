@@ -11,7 +11,7 @@ import type { AccountWrite, ManagedAccount, NewManagedAccount } from "./account-
 import { summarizeError } from "./error-summary.js";
 import { isOurRecord, planAccount } from "./exclusion-plan.js";
 import type { GuardContext } from "./guard-context.js";
-import { checkListedAccounts } from "./listed-accounts.js";
+import { listManagedAccounts } from "./listed-accounts.js";
 import { importAsFor, type RoleImportAccount, type RoleImportPlan } from "./role-import-plan.js";
 import type {
   RoleImportConflict,
@@ -68,23 +68,6 @@ function accountsOf(ctx: GuardContext, plan: RoleImportPlan): RoleImportAccount[
   });
 }
 
-async function listManaged(ctx: GuardContext, signal: AbortSignal | undefined): Promise<ManagedAccount[]> {
-  let listed: unknown;
-  try {
-    listed = await ctx.accounts.list(signal ? { signal } : {});
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    const summary = summarizeError(error);
-    ctx.log.error({ error: summary }, "listing managed accounts failed");
-    throw createRotationExclusionError(
-      "store-failed",
-      `Listing the managed accounts of tenant ${ctx.tenantId} failed (${summary.name}: ${summary.message}); nothing was imported, retry the import`,
-      { cause: error, tenantId: ctx.tenantId },
-    );
-  }
-  return [...checkListedAccounts(listed, ctx.tenantId)];
-}
-
 function bucketOf(entry: RoleImportEntry): Bucket {
   if (entry.autoRotate) return "rotating";
   return entry.record?.kind === "exclusion" ? "excluded" : "pending";
@@ -113,7 +96,7 @@ export async function applyRoleImport(
   const { signal } = options;
   const dryRun = options.dryRun === true;
   signal?.throwIfAborted();
-  const managed = await listManaged(ctx, signal);
+  const managed = [...(await listManagedAccounts(ctx, signal, "nothing was imported, retry the import"))];
   const { verdicts } = await verifyAccounts(
     ctx,
     accounts.map((account) => ({

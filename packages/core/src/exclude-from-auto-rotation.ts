@@ -13,8 +13,7 @@ import { summarizeError } from "./error-summary.js";
 import { isOurRecord, type PlannedAction, planAccount } from "./exclusion-plan.js";
 import type { AccountOutcome, ConflictOutcome, ErrorOutcome, ExclusionReport } from "./exclusion-report.js";
 import type { GuardContext } from "./guard-context.js";
-import { checkListedAccounts } from "./listed-accounts.js";
-import { createRotationExclusionError } from "./rotation-exclusion-error.js";
+import { listManagedAccounts } from "./listed-accounts.js";
 import type { Verdict } from "./verdict.js";
 
 /** Options of one exclusion run. */
@@ -62,21 +61,7 @@ export async function excludeFromAutoRotation(
   const snapshot = await ctx.refresher.get({ force: true, signal });
   const snapshotDoneMs = ctx.clock();
 
-  let accounts: readonly ManagedAccount[];
-  try {
-    accounts = await ctx.accounts.list(signal ? { signal } : {});
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    const summary = summarizeError(error);
-    ctx.log.error({ error: summary }, "listing managed accounts failed");
-    throw createRotationExclusionError(
-      "store-failed",
-      `Listing the managed accounts of tenant ${ctx.tenantId} failed (${summary.name}: ${summary.message}); nothing was changed, retry the run`,
-      { cause: error, tenantId: ctx.tenantId },
-    );
-  }
-  // Outside the try above: a broken list is the store's fault, said as such, never retried into writes.
-  accounts = checkListedAccounts(accounts, ctx.tenantId);
+  const accounts = await listManagedAccounts(ctx, signal, "nothing was changed, retry the run");
   // Most accounts of a run need nothing: not protected by the snapshot alone, no remembered denial, no
   // record of ours, so planAccount would leave them alone. They are only counted, without a verdict,
   // a plan or a report entry each; everything else is classified and planned in full.

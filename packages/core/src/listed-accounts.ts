@@ -6,6 +6,8 @@
  */
 import { describeValue } from "./account-input.js";
 import type { ManagedAccount } from "./account-store.js";
+import { summarizeError } from "./error-summary.js";
+import type { GuardContext } from "./guard-context.js";
 import { createRotationExclusionError } from "./rotation-exclusion-error.js";
 
 function broken(tenantId: string, problem: string): never {
@@ -53,4 +55,31 @@ export function checkListedAccounts(listed: unknown, tenantId: string): readonly
     }
   }
   return listed as readonly ManagedAccount[];
+}
+
+/**
+ * Lists the managed accounts and checks the list. A store that cannot list is a `store-failed` error
+ * whose message ends with `nothingDone` (what the caller did not do, e.g. "nothing was changed").
+ * Rejects with the signal's reason when the caller aborted.
+ */
+export async function listManagedAccounts(
+  ctx: GuardContext,
+  signal: AbortSignal | undefined,
+  nothingDone: string,
+): Promise<readonly ManagedAccount[]> {
+  let listed: unknown;
+  try {
+    listed = await ctx.accounts.list(signal ? { signal } : {});
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    const summary = summarizeError(error);
+    ctx.log.error({ error: summary }, "listing managed accounts failed");
+    throw createRotationExclusionError(
+      "store-failed",
+      `Listing the managed accounts of tenant ${ctx.tenantId} failed (${summary.name}: ${summary.message}); ${nothingDone}`,
+      { cause: error, tenantId: ctx.tenantId },
+    );
+  }
+  // Outside the try above: a broken list is the store's fault, said as such, never retried into writes.
+  return checkListedAccounts(listed, ctx.tenantId);
 }
