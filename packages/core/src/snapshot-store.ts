@@ -126,7 +126,14 @@ export function storedSnapshotProblem(value: unknown, tenantId: string, nowMs: n
   if (!isTime(value.protectedAtMs) || !isTime(value.unitsAtMs)) return "read times missing";
   // A read time in the future would make a snapshot look fresh for longer than the configured ages.
   if (value.protectedAtMs > nowMs || value.unitsAtMs > nowMs) return "read times in the future";
-  if (value.lastCompleteAtMs !== undefined && !isTime(value.lastCompleteAtMs)) return "bad lastCompleteAtMs";
+  if (value.lastCompleteAtMs !== undefined) {
+    if (!isTime(value.lastCompleteAtMs)) return "bad lastCompleteAtMs";
+    // A later last-complete time would make a remembered denial look stale (decideVerdict drops denials
+    // older than the last complete snapshot), and the last complete read is never after the stored one.
+    if (value.lastCompleteAtMs > nowMs || value.lastCompleteAtMs > value.protectedAtMs) {
+      return "lastCompleteAtMs after the stored read";
+    }
+  }
   const p = value.protectedRead;
   if (
     !isRecord(p) ||

@@ -106,6 +106,15 @@ describe("snapshot store", () => {
       (s: StoredSnapshot) => ({ ...s, tenantId: "99999999-2222-4333-8444-555555555555" }),
     ],
     ["a record from the future", (s: StoredSnapshot) => ({ ...s, unitsAtMs: s.unitsAtMs + 10 * HOUR_MS })],
+    [
+      "a last complete snapshot from the future",
+      (s: StoredSnapshot) => ({ ...s, lastCompleteAtMs: s.protectedAtMs + 10 * HOUR_MS }),
+    ],
+    [
+      // Not in the future, but after the read it claims to come from: a complete snapshot that was never read.
+      "a last complete snapshot later than its protected-set read",
+      (s: StoredSnapshot) => ({ ...s, lastCompleteAtMs: s.protectedAtMs + 30_000 }),
+    ],
     ["an unknown version", (s: StoredSnapshot) => ({ ...s, version: 2 })],
     [
       "a malformed unit read",
