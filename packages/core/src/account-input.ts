@@ -28,32 +28,28 @@ export function describeValue(value: unknown): string {
   return shown;
 }
 
+/**
+ * What is wrong with `value` as a user principal name, as a phrase to follow the value in a message
+ * (`must contain "@"`), or `undefined` when it is acceptable. Hosts use it to check their own input the
+ * way the guard does.
+ */
+export function userPrincipalNameProblem(value: unknown): string | undefined {
+  if (typeof value !== "string" || value.length === 0) return "must be a non-empty string";
+  if (value.length > MAX_UPN_LENGTH) return `is longer than ${MAX_UPN_LENGTH} characters`;
+  if (CONTROL_CHARS.test(value)) return "contains control characters";
+  if (!value.includes("@")) return 'must contain "@"';
+  return undefined;
+}
+
 function checkUpn(value: unknown): string {
-  if (typeof value !== "string" || value.length === 0) {
+  const problem = userPrincipalNameProblem(value);
+  if (problem !== undefined) {
     throw createRotationExclusionError(
       "invalid-input",
-      `userPrincipalName ${describeValue(value)} must be a non-empty string`,
+      `userPrincipalName ${describeValue(value)} ${problem}`,
     );
   }
-  if (value.length > MAX_UPN_LENGTH) {
-    throw createRotationExclusionError(
-      "invalid-input",
-      `userPrincipalName ${describeValue(value)} is longer than ${MAX_UPN_LENGTH} characters`,
-    );
-  }
-  if (CONTROL_CHARS.test(value)) {
-    throw createRotationExclusionError(
-      "invalid-input",
-      `userPrincipalName ${describeValue(value)} contains control characters`,
-    );
-  }
-  if (!value.includes("@")) {
-    throw createRotationExclusionError(
-      "invalid-input",
-      `userPrincipalName ${describeValue(value)} must contain "@"`,
-    );
-  }
-  return value;
+  return value as string;
 }
 
 function checkId(value: unknown): string {

@@ -1,4 +1,10 @@
-export type { AccountInput } from "./account-input.js";
+export {
+  type AccountInput,
+  describeValue,
+  isGuid,
+  parseAccountInput,
+  userPrincipalNameProblem,
+} from "./account-input.js";
 export {
   type AccountStore,
   type AccountWrite,
@@ -66,6 +72,7 @@ export type {
   RoleImportReport,
   RoleImportUpdate,
 } from "./role-import-report.js";
+export { MAX_ROLE_NAME_LENGTH, parseRoleNames, roleNameProblem } from "./role-input.js";
 export {
   createRotationExclusionError,
   isRotationExclusionError,

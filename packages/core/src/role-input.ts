@@ -13,24 +13,26 @@ export const MAX_ROLE_NAME_LENGTH = 256;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
-function checkRoleName(value: unknown, index: number): string {
-  const where = `roles[${index}] ${describeValue(value)}`;
+/**
+ * What is wrong with `value` as a role name, as a phrase to follow the value in a message
+ * (`contains control characters`), or `undefined` when it is acceptable. Hosts use it to check their own
+ * input the way a role import does.
+ */
+export function roleNameProblem(value: unknown): string | undefined {
   if (typeof value !== "string" || value.trim().length === 0) {
-    throw createRotationExclusionError(
-      "invalid-input",
-      `${where} must be a role display name or role template id (a non-empty string)`,
-    );
+    return "must be a role display name or role template id (a non-empty string)";
   }
-  if (value.length > MAX_ROLE_NAME_LENGTH) {
-    throw createRotationExclusionError(
-      "invalid-input",
-      `${where} is longer than ${MAX_ROLE_NAME_LENGTH} characters`,
-    );
+  if (value.length > MAX_ROLE_NAME_LENGTH) return `is longer than ${MAX_ROLE_NAME_LENGTH} characters`;
+  if (CONTROL_CHARS.test(value)) return "contains control characters";
+  return undefined;
+}
+
+function checkRoleName(value: unknown, index: number): string {
+  const problem = roleNameProblem(value);
+  if (problem !== undefined) {
+    throw createRotationExclusionError("invalid-input", `roles[${index}] ${describeValue(value)} ${problem}`);
   }
-  if (CONTROL_CHARS.test(value)) {
-    throw createRotationExclusionError("invalid-input", `${where} contains control characters`);
-  }
-  return value;
+  return value as string;
 }
 
 /**
