@@ -93,6 +93,31 @@ describe("checkUsers end to end over the fake Graph server", () => {
     expect(checks[1]).toMatchObject({ outcome: "found", isManagementRestricted: false });
   });
 
+  it("fails a check answered with another user's id as bad-response, and accepts the same id in other case", async () => {
+    const fixture = dollarTenant();
+    await using graph = await directoryOverFakeGraph(fixture.tenant, {
+      faults: [
+        {
+          // A reader or proxy bug: the item asked for the protected user answers with the staff user.
+          match: { route: "users.get", objectId: fixture.protectedUser },
+          effect: {
+            kind: "transform-body",
+            transform: (body) => ({ ...(body as object), id: fixture.staff, isManagementRestricted: null }),
+          },
+        },
+      ],
+    });
+    const checks = await graph.directory.checkUsers([
+      { id: fixture.protectedUser },
+      { id: fixture.staff.toUpperCase() },
+    ]);
+    expect(checks[0]).toMatchObject({ outcome: "failed", failure: { kind: "bad-response", status: 200 } });
+    const message = checks[0]?.outcome === "failed" ? checks[0].failure.message : "";
+    expect(message).toContain(fixture.protectedUser);
+    expect(message).toContain(fixture.staff);
+    expect(checks[1]).toMatchObject({ outcome: "found", user: { id: fixture.staff } });
+  });
+
   it("reads the items of a $batch answered 424 and re-batches only the throttled one after its Retry-After", async () => {
     const fixture = dollarTenant();
     await using graph = await directoryOverFakeGraph(fixture.tenant, {

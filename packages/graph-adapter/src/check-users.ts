@@ -5,7 +5,7 @@
  * 503, 504 or 424 are sent again in the next attempt of the same logical request, so they share its
  * retry budget, deadline and Retry-After.
  */
-import type { AccountRef, DirectoryFailure, UserCheck } from "@rotation-exclusion/core";
+import { type AccountRef, type DirectoryFailure, isGuid, type UserCheck } from "@rotation-exclusion/core";
 import { type DirectoryContext, graphUrl, objectId, stringOrNull } from "./directory-context.js";
 import { namesMissingRestrictedProperty, toDirectoryFailure } from "./directory-failure.js";
 import {
@@ -76,6 +76,11 @@ function interpret(
       status: response.status,
     });
   if (id === undefined) return bad("Graph returned a user without an id");
+  // An answer about another object must never decide this account (a proxy, cache or batch bug):
+  // a GUID key names the object, so anything else is a bad response, not evidence.
+  if (isGuid(key) && id.toLowerCase() !== key.toLowerCase()) {
+    return bad(`Graph answered for object ${id} instead`);
+  }
   const user = {
     id,
     userPrincipalName: stringOrNull(body, "userPrincipalName"),
