@@ -6,7 +6,6 @@
  * Generated passwords never leave the request body: not in logs, errors or the report.
  */
 import { randomInt } from "node:crypto";
-import { request as httpsRequest } from "node:https";
 import type {
   AccountStore,
   AutoRotateRecord,
@@ -14,7 +13,10 @@ import type {
   RotationGuard,
   Verdict,
 } from "@rotation-exclusion/core";
+import { graphError, type RotationEngineFailure, sendPatch } from "./rotation-engine-http.js";
 import { createTestingError } from "./testing-error.js";
+
+export type { RotationEngineFailure } from "./rotation-engine-http.js";
 
 /** The part of an `@azure/identity` TokenCredential the engine uses (structural, no SDK dependency). */
 export interface RotationEngineCredential {
@@ -43,14 +45,6 @@ export interface RotationEngineOptions {
   readonly dueAccounts?: (account: ManagedAccount) => boolean;
   /** Milliseconds since the epoch. Default `Date.now`. */
   readonly clock?: () => number;
-}
-
-/** A failed password change, in Graph's words (never the password). */
-export interface RotationEngineFailure {
-  readonly status: number | null;
-  readonly code: string | null;
-  readonly message: string;
-  readonly requestId: string | null;
 }
 
 interface OutcomeBase {
@@ -119,57 +113,6 @@ export function generatePassword(): string {
   return chars.join("");
 }
 
-interface PatchResponse {
-  readonly status: number;
-  readonly requestId: string | null;
-  readonly text: string;
-}
-
-function patchWithHttps(
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  ca: string | undefined,
-  signal: AbortSignal | undefined,
-) {
-  return new Promise<PatchResponse>((resolve, reject) => {
-    const requestOptions = {
-      method: "PATCH",
-      headers,
-      ...(ca !== undefined ? { ca } : {}),
-      ...(signal !== undefined ? { signal } : {}),
-    };
-    const request = httpsRequest(url, requestOptions, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        const requestId = res.headers["request-id"];
-        resolve({
-          status: res.statusCode ?? 0,
-          requestId: typeof requestId === "string" ? requestId : null,
-          text: Buffer.concat(chunks).toString("utf8"),
-        });
-      });
-      res.on("error", reject);
-    });
-    request.on("error", reject);
-    request.end(body);
-  });
-}
-
-function graphError(response: PatchResponse): RotationEngineFailure {
-  let code: string | null = null;
-  let message = `Graph answered HTTP ${response.status}`;
-  try {
-    const error = (JSON.parse(response.text) as { error?: { code?: unknown; message?: unknown } }).error;
-    if (typeof error?.code === "string") code = error.code;
-    if (typeof error?.message === "string") message = error.message;
-  } catch {
-    // Not a Graph error body: the status line is all we have.
-  }
-  return { status: response.status, code, message, requestId: response.requestId };
-}
-
 /**
  * Creates a minimal rotation engine.
  *
@@ -208,7 +151,7 @@ export function createRotationEngine(options: RotationEngineOptions): RotationEn
   const dueAccounts = options.dueAccounts ?? DEFAULTS.dueAccounts;
   const clock = options.clock ?? DEFAULTS.clock;
 
-  async function patch(account: ManagedAccount, signal?: AbortSignal): Promise<PatchResponse> {
+  async function patch(account: ManagedAccount, signal?: AbortSignal) {
     const target = account.objectId ?? account.userPrincipalName ?? account.key;
     const url = `${root.origin}/v1.0/users/${encodeURIComponent(target)}`;
     const token = (await options.credential.getToken(scope))?.token;
@@ -217,18 +160,7 @@ export function createRotationEngine(options: RotationEngineOptions): RotationEn
       passwordProfile: { password: passwordGenerator(), forceChangePasswordNextSignIn: false },
     });
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-    if (options.fetch === undefined) return patchWithHttps(url, headers, body, ca, signal);
-    const response = await options.fetch(url, {
-      method: "PATCH",
-      headers,
-      body,
-      ...(signal ? { signal } : {}),
-    });
-    return {
-      status: response.status,
-      requestId: response.headers.get("request-id"),
-      text: await response.text(),
-    };
+    return sendPatch(url, headers, body, { ca, fetch: options.fetch }, signal);
   }
 
   async function rotateOne(account: ManagedAccount, signal?: AbortSignal): Promise<RotationOutcome> {
