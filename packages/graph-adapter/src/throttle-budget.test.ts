@@ -101,6 +101,79 @@ describe("createThrottleBudget", () => {
     expect(done).toBe(true);
   });
 
+  test("a request that gave up waiting gives its reservation back: the next one waits only for what was sent", async () => {
+    vi.useFakeTimers({ now: 0 });
+    const budget = createThrottleBudget({
+      headroom: 1,
+      limits: { tenantResourceUnits: { small: 10, medium: 10, large: 10 }, tenantWindowMs: 10_000 },
+    });
+    const tenant = budget.forTenant("A");
+    for (let i = 0; i < 10; i += 1) await tenant.acquire(oneUnit);
+    // 100 callers queue, then their deadline ends the wait: nothing of theirs is ever sent.
+    const gaveUp = Array.from({ length: 100 }, () => {
+      const controller = new AbortController();
+      const waiting = tenant.acquire(oneUnit, controller.signal).catch(() => "aborted");
+      controller.abort(new Error("deadline"));
+      return waiting;
+    });
+    expect(await Promise.all(gaveUp)).toEqual(Array(100).fill("aborted"));
+    // A full window later the bucket is full again: the next request passes at once.
+    await vi.advanceTimersByTimeAsync(10_000);
+    let done = false;
+    const next = tenant.acquire(oneUnit).then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBe(true);
+    await next;
+    // And the bucket is never filled above its capacity by what was given back: the 11th request waits.
+    for (let i = 0; i < 9; i += 1) await tenant.acquire(oneUnit);
+    let eleventh = false;
+    void tenant.acquire(oneUnit).then(() => {
+      eleventh = true;
+    });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(eleventh).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(eleventh).toBe(true);
+  });
+
+  test("a request already aborted takes nothing, and one waiting on its tenant holds no app capacity", async () => {
+    vi.useFakeTimers({ now: 0 });
+    const budget = createThrottleBudget({
+      headroom: 1,
+      limits: {
+        tenantResourceUnits: { small: 1, medium: 1, large: 1 },
+        tenantWindowMs: 1_000,
+        appResourceUnits: 2,
+        appWindowMs: 1_000,
+      },
+    });
+    const aborted = new AbortController();
+    aborted.abort(new Error("stopped"));
+    await expect(budget.forTenant("A").acquire(oneUnit, aborted.signal)).rejects.toThrow("stopped");
+    await budget.forTenant("A").acquire(oneUnit);
+    // A's second request waits on A's own bucket; while it does, B may use the app's remaining unit.
+    const controller = new AbortController();
+    const waiting = budget
+      .forTenant("A")
+      .acquire(oneUnit, controller.signal)
+      .catch(() => "aborted");
+    await vi.advanceTimersByTimeAsync(0);
+    let bDone = false;
+    void budget
+      .forTenant("B")
+      .acquire(oneUnit)
+      .then(() => {
+        bDone = true;
+      });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(bDone).toBe(true);
+    controller.abort(new Error("deadline"));
+    expect(await waiting).toBe("aborted");
+    expect(budget.stats().acquired).toBe(2);
+  });
+
   test("refuses a headroom outside (0, 1] and non-positive limits", () => {
     expect(() => createThrottleBudget({ headroom: 0 })).toThrow(/headroom/);
     try {

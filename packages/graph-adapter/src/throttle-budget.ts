@@ -6,6 +6,7 @@
  * Limits and costs: https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits
  * (docs/decisions/0006-throttling-and-retry-after.md).
  */
+import { abortableSleep } from "./abortable-sleep.js";
 import { createGraphDirectoryError } from "./graph-directory-error.js";
 
 /** Entra's tenant sizes for throttling: small under 50 users, medium 50 to 500, large above 500. */
@@ -113,23 +114,44 @@ function reserve(b: Bucket, cost: number, nowMs: number): number {
   return b.tokens >= 0 ? 0 : Math.ceil(-b.tokens / b.perMs);
 }
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+/** What {@link reserve} took, so a caller that gives up before sending can return it. */
+type Taken = readonly (readonly [Bucket, number])[];
+
+/**
+ * Reserves `cost` in every bucket that it applies to (a cost of 0 is skipped), and answers the longest
+ * wait and what was taken.
+ */
+function reserveAll(
+  parts: readonly (readonly [Bucket, number])[],
+  nowMs: number,
+): { waitMs: number; taken: Taken } {
+  let waitMs = 0;
+  const taken: [Bucket, number][] = [];
+  for (const [b, cost] of parts) {
+    if (cost <= 0) continue;
+    waitMs = Math.max(waitMs, reserve(b, cost, nowMs));
+    taken.push([b, Math.min(cost, b.capacity)]);
+  }
+  return { waitMs, taken };
+}
+
+/**
+ * Gives back what a request that was never sent had reserved, never above a bucket's capacity: without
+ * this, callers whose deadline ended their wait would leave a debt that later requests wait out for
+ * capacity nobody used.
+ */
+function giveBack(taken: Taken): void {
+  for (const [b, amount] of taken) b.tokens = Math.min(b.capacity, b.tokens + amount);
+}
+
+/** Waits `waitMs`; on abort returns `taken` to its buckets and rejects with the abort reason. */
+async function waitOrGiveBack(waitMs: number, taken: Taken, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await abortableSleep(waitMs, signal);
+  } catch (error) {
+    giveBack(taken);
+    throw error;
+  }
 }
 
 const OPERATION_COST: readonly [RegExp, number][] = [
@@ -220,26 +242,32 @@ export function createThrottleBudget(options: ThrottleBudgetOptions = {}): Throt
       async acquire(cost, signal) {
         signal?.throwIfAborted();
         const startedMs = clock();
+        await abortableSleep(heldUntilMs - clock(), signal);
         // The tenant's own buckets first, then the app's: a tenant waiting on its own limit must not
-        // hold app capacity that other tenants could use meanwhile.
-        await pause(heldUntilMs - clock(), signal);
-        let now = clock();
-        await pause(
-          Math.max(
-            reserve(units, cost.resourceUnits, now),
-            cost.writes > 0 ? reserve(writes, cost.writes, now) : 0,
-          ),
-          signal,
+        // hold app capacity that other tenants could use meanwhile. Each reservation is made only after
+        // an abort check, and given back if the wait after it is aborted (nothing was sent).
+        signal?.throwIfAborted();
+        const tenant = reserveAll(
+          [
+            [units, cost.resourceUnits],
+            [writes, cost.writes],
+          ],
+          clock(),
         );
-        now = clock();
-        await pause(
-          Math.max(
-            reserve(app.units, cost.resourceUnits, now),
-            reserve(app.requests, cost.requests, now),
-            cost.writes > 0 ? reserve(app.writes, cost.writes, now) : 0,
-          ),
-          signal,
+        await waitOrGiveBack(tenant.waitMs, tenant.taken, signal);
+        if (signal?.aborted) {
+          giveBack(tenant.taken);
+          throw signal.reason;
+        }
+        const shared = reserveAll(
+          [
+            [app.units, cost.resourceUnits],
+            [app.requests, cost.requests],
+            [app.writes, cost.writes],
+          ],
+          clock(),
         );
+        await waitOrGiveBack(shared.waitMs, [...tenant.taken, ...shared.taken], signal);
         counters.acquired += 1;
         const waitedMs = clock() - startedMs;
         if (waitedMs > 0) {
