@@ -8,6 +8,7 @@
 
 import { isGuid } from "./account-input.js";
 import type { AccountWrite, ManagedAccount, NewManagedAccount } from "./account-store.js";
+import { boundedMap } from "./bounded-map.js";
 import { summarizeError } from "./error-summary.js";
 import { isOurRecord, planAccount } from "./exclusion-plan.js";
 import type { GuardContext } from "./guard-context.js";
@@ -207,25 +208,17 @@ export async function applyRoleImport(
     }
   }
 
-  let next = 0;
+  let started = tasks.length;
   if (dryRun) {
     for (const task of tasks) {
       if (task.type === "add") added[task.bucket].push({ ...task.entry, index: task.index });
       else updated.push({ ...task.entry, index: task.index });
     }
-    next = tasks.length;
   } else {
-    const worker = async () => {
-      while (next < tasks.length && signal?.aborted !== true) {
-        const task = tasks[next] as Task;
-        next += 1;
-        await run(task);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(ctx.writeConcurrency, tasks.length) }, worker));
+    ({ started } = await boundedMap(tasks, run, { concurrency: ctx.writeConcurrency, signal }));
   }
-  const aborted = next < tasks.length;
-  for (const task of tasks.slice(next)) deferred.push({ ...task.entry, index: task.index });
+  const aborted = started < tasks.length;
+  for (const task of tasks.slice(started)) deferred.push({ ...task.entry, index: task.index });
 
   // Concurrent writes finish in any order; reports list accounts in the plan's order.
   const inOrder = <T extends { index: number }>(list: T[]): Omit<T, "index">[] =>

@@ -7,6 +7,7 @@
 
 import { isGuid } from "./account-input.js";
 import type { ManagedAccount } from "./account-store.js";
+import { boundedMap } from "./bounded-map.js";
 import { classifyAccounts } from "./classify-accounts.js";
 import { plainlyNotProtectedTest } from "./decide-verdict.js";
 import { summarizeError } from "./error-summary.js";
@@ -177,17 +178,9 @@ export async function excludeFromAutoRotation(
     }
   }
 
-  let next = 0;
-  const worker = async () => {
-    while (next < writes.length && signal?.aborted !== true) {
-      const entry = writes[next] as Planned;
-      next += 1;
-      await applyWrite(entry);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(ctx.writeConcurrency, writes.length) }, worker));
-  const aborted = next < writes.length;
-  for (const entry of writes.slice(next)) {
+  const { started } = await boundedMap(writes, applyWrite, { concurrency: ctx.writeConcurrency, signal });
+  const aborted = started < writes.length;
+  for (const entry of writes.slice(started)) {
     lists.deferred.push({ ...entry.outcome, verdict: abortedVerdict(entry.outcome.verdict) });
     stillPending(entry);
   }
