@@ -28,20 +28,9 @@ export interface PatchTransport {
   readonly fetch?: typeof globalThis.fetch | undefined;
 }
 
-function patchWithHttps(
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  ca: string | undefined,
-  signal: AbortSignal | undefined,
-) {
+function patchWithHttps(url: string, headers: Record<string, string>, body: string, ca: string | undefined) {
   return new Promise<PatchResponse>((resolve, reject) => {
-    const requestOptions = {
-      method: "PATCH",
-      headers,
-      ...(ca !== undefined ? { ca } : {}),
-      ...(signal !== undefined ? { signal } : {}),
-    };
+    const requestOptions = { method: "PATCH", headers, ...(ca !== undefined ? { ca } : {}) };
     const request = httpsRequest(url, requestOptions, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -60,21 +49,18 @@ function patchWithHttps(
   });
 }
 
-/** Sends one PATCH and reads the whole answer. */
+/**
+ * Sends one PATCH and reads the whole answer. It takes no abort signal on purpose: once a new password
+ * is on its way, cancelling would leave the host not knowing whether the account's password changed.
+ */
 export async function sendPatch(
   url: string,
   headers: Record<string, string>,
   body: string,
   transport: PatchTransport,
-  signal?: AbortSignal,
 ): Promise<PatchResponse> {
-  if (transport.fetch === undefined) return patchWithHttps(url, headers, body, transport.ca, signal);
-  const response = await transport.fetch(url, {
-    method: "PATCH",
-    headers,
-    body,
-    ...(signal ? { signal } : {}),
-  });
+  if (transport.fetch === undefined) return patchWithHttps(url, headers, body, transport.ca);
+  const response = await transport.fetch(url, { method: "PATCH", headers, body });
   return {
     status: response.status,
     requestId: response.headers.get("request-id"),

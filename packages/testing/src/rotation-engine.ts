@@ -76,10 +76,15 @@ export type RotationOutcome =
       readonly learned: Verdict | null;
     });
 
-/** The report of one rotation cycle, one outcome per managed account (not-due accounts are left out). */
+/**
+ * The report of one rotation cycle, one outcome per managed account (not-due accounts are left out).
+ * After an abort it holds the accounts handled before the stop, and `aborted` is true.
+ */
 export interface RotationCycleReport {
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** True when the cycle's signal stopped it before every due account was handled. */
+  readonly aborted: boolean;
   readonly outcomes: readonly RotationOutcome[];
   readonly rotated: number;
   readonly skipped: number;
@@ -88,7 +93,11 @@ export interface RotationCycleReport {
 
 /** A rotation engine bound to one store and one Graph root. */
 export interface RotationEngine {
-  /** Runs one rotation cycle over the store, accounts one after the other. */
+  /**
+   * Runs one rotation cycle over the store, accounts one after the other. On abort no new password
+   * change is sent, the one already sent is finished and reported (cancelling it would leave the host
+   * not knowing the account's password), and the report so far is returned instead of a rejection.
+   */
   runCycle(options?: { readonly signal?: AbortSignal }): Promise<RotationCycleReport>;
 }
 
@@ -151,19 +160,26 @@ export function createRotationEngine(options: RotationEngineOptions): RotationEn
   const dueAccounts = options.dueAccounts ?? DEFAULTS.dueAccounts;
   const clock = options.clock ?? DEFAULTS.clock;
 
+  /** Sends the password change, or answers `"aborted"` when the host stopped the cycle before it went out. */
   async function patch(account: ManagedAccount, signal?: AbortSignal) {
     const target = account.objectId ?? account.userPrincipalName ?? account.key;
     const url = `${root.origin}/v1.0/users/${encodeURIComponent(target)}`;
     const token = (await options.credential.getToken(scope))?.token;
     if (token === undefined) throw new Error("the credential returned no token");
+    // The last point where stopping changes nothing: from here on the new password is on its way.
+    if (signal?.aborted) return "aborted";
     const body = JSON.stringify({
       passwordProfile: { password: passwordGenerator(), forceChangePasswordNextSignIn: false },
     });
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-    return sendPatch(url, headers, body, { ca, fetch: options.fetch }, signal);
+    return sendPatch(url, headers, body, { ca, fetch: options.fetch });
   }
 
-  async function rotateOne(account: ManagedAccount, signal?: AbortSignal): Promise<RotationOutcome> {
+  /** One account's outcome, or `undefined` when the cycle was stopped before anything was sent for it. */
+  async function rotateOne(
+    account: ManagedAccount,
+    signal?: AbortSignal,
+  ): Promise<RotationOutcome | undefined> {
     const base: OutcomeBase = {
       key: account.key,
       objectId: account.objectId ?? null,
@@ -183,7 +199,7 @@ export function createRotationEngine(options: RotationEngineOptions): RotationEn
           return { ...base, status: "skipped", cause: "guard", verdict, reason: verdict.reason };
         }
       } catch (error) {
-        signal?.throwIfAborted();
+        if (signal?.aborted) return undefined;
         // Same rule as isRotationProtected: when the check fails, do not rotate.
         const reason = `protection check failed: ${error instanceof Error ? error.message : String(error)}`;
         return { ...base, status: "skipped", cause: "guard", verdict: null, reason };
@@ -192,10 +208,10 @@ export function createRotationEngine(options: RotationEngineOptions): RotationEn
     let failure: RotationEngineFailure;
     try {
       const response = await patch(account, signal);
+      if (response === "aborted") return undefined;
       if (response.status >= 200 && response.status < 300) return { ...base, status: "rotated" };
       failure = graphError(response);
     } catch (error) {
-      signal?.throwIfAborted();
       const message = error instanceof Error ? error.message : String(error);
       failure = { status: null, code: null, message: `request failed: ${message}`, requestId: null };
     }
@@ -213,8 +229,8 @@ export function createRotationEngine(options: RotationEngineOptions): RotationEn
           { signal },
         );
       } catch {
-        signal?.throwIfAborted();
-        // A store that cannot take the exclusion now: the failure is still reported; the next cycle retries.
+        // A store that cannot take the exclusion now, or a cycle stopped meanwhile: the failure is still
+        // reported; the next cycle's denial teaches the guard again.
       }
     }
     return { ...base, status: "failed", failure, learned };
@@ -225,15 +241,31 @@ export function createRotationEngine(options: RotationEngineOptions): RotationEn
       const { signal } = cycleOptions;
       const startedAt = new Date(clock()).toISOString();
       const outcomes: RotationOutcome[] = [];
-      for (const account of await accounts.list({ signal })) {
-        signal?.throwIfAborted();
-        if (!dueAccounts(account)) continue;
-        outcomes.push(await rotateOne(account, signal));
+      let aborted = false;
+      try {
+        for (const account of await accounts.list({ signal })) {
+          if (signal?.aborted) {
+            aborted = true;
+            break;
+          }
+          if (!dueAccounts(account)) continue;
+          const outcome = await rotateOne(account, signal);
+          if (outcome === undefined) {
+            aborted = true;
+            break;
+          }
+          outcomes.push(outcome);
+        }
+      } catch (error) {
+        // Stopped while the store was listing (or a hook threw after the stop): report what was done.
+        if (!signal?.aborted) throw error;
+        aborted = true;
       }
       const count = (status: RotationOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
       return {
         startedAt,
         finishedAt: new Date(clock()).toISOString(),
+        aborted,
         outcomes,
         rotated: count("rotated"),
         skipped: count("skipped"),

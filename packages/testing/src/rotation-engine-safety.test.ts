@@ -1,0 +1,64 @@
+/**
+ * The rotation engine's safety rules, through the package entry: an abort never cancels a password
+ * change already sent (and the report so far comes back), and an account is only ever addressed by its
+ * Entra identity, never by the store's own key.
+ */
+import {
+  createInMemoryAccountStore,
+  createRotationEngine,
+  emergencyAccessTenant,
+  managedAccountsFor,
+  startFakeGraphServer,
+} from "@rotation-exclusion/testing";
+import { describe, expect, it } from "vitest";
+
+const credential = { getToken: async () => ({ token: "tok-engine-safety" }) };
+
+describe("createRotationEngine on abort", () => {
+  it("finishes the PATCH in flight, sends no other, and returns the report so far", async () => {
+    const { tenant, ids } = emergencyAccessTenant({ ordinaryUsers: 1 });
+    await using server = await startFakeGraphServer(tenant);
+    const accounts = createInMemoryAccountStore(
+      managedAccountsFor(tenant, [ids.eligibleAdmin, ids.adminGroupMember]),
+    );
+    const controller = new AbortController();
+    const engine = createRotationEngine({
+      graphBaseUrl: server.url,
+      ca: server.ca,
+      credential,
+      accounts,
+      // The password is made right before the PATCH goes out: the host stops the cycle at that moment.
+      passwordGenerator: () => {
+        controller.abort(new Error("host shutting down"));
+        return "Pw-engine-safety-24chars!";
+      },
+    });
+    const report = await engine.runCycle({ signal: controller.signal });
+    expect(report.aborted).toBe(true);
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ objectId: ids.eligibleAdmin, status: "rotated" }),
+    ]);
+    expect(report).toMatchObject({ rotated: 1, skipped: 0, failed: 0 });
+    expect(server.passwordChanges.map((change) => change.userId)).toEqual([ids.eligibleAdmin]);
+    expect(server.requests.filter((request) => request.method === "PATCH")).toHaveLength(1);
+  });
+
+  it("returns an empty report, sending nothing, when the signal is already aborted", async () => {
+    const { tenant, ids } = emergencyAccessTenant({ ordinaryUsers: 1 });
+    await using server = await startFakeGraphServer(tenant);
+    const accounts = createInMemoryAccountStore(managedAccountsFor(tenant, [ids.eligibleAdmin]));
+    const engine = createRotationEngine({ graphBaseUrl: server.url, ca: server.ca, credential, accounts });
+    const report = await engine.runCycle({ signal: AbortSignal.abort() });
+    expect(report).toMatchObject({ aborted: true, outcomes: [], rotated: 0, skipped: 0, failed: 0 });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("says the cycle was not aborted when it ran to the end", async () => {
+    const { tenant, ids } = emergencyAccessTenant({ ordinaryUsers: 1 });
+    await using server = await startFakeGraphServer(tenant);
+    const accounts = createInMemoryAccountStore(managedAccountsFor(tenant, [ids.eligibleAdmin]));
+    const engine = createRotationEngine({ graphBaseUrl: server.url, ca: server.ca, credential, accounts });
+    const report = await engine.runCycle({ signal: new AbortController().signal });
+    expect(report).toMatchObject({ aborted: false, rotated: 1 });
+  });
+});
