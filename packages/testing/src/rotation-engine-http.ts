@@ -1,6 +1,6 @@
 /**
- * The rotation engine's one HTTP call, `PATCH /v1.0/users/{id}` over node:https or a host's fetch, and
- * how a Graph error answer becomes a {@link RotationEngineFailure}. Kept apart from the cycle logic so
+ * The rotation engine's one HTTP call, `PATCH /v1.0/users/{id}` over node:https or a host's fetch, how
+ * a user is addressed, and how a Graph error answer becomes a {@link RotationEngineFailure}. Kept apart from the cycle logic so
  * each file stays small; the request body (the new password) never leaves this call.
  */
 import { request as httpsRequest } from "node:https";
@@ -66,6 +66,16 @@ export async function sendPatch(
     requestId: response.headers.get("request-id"),
     text: await response.text(),
   };
+}
+
+/**
+ * The Graph path of a user, by object id, else by user principal name; `undefined` when the account
+ * names neither.
+ */
+export function userPath(objectId: string | undefined, userPrincipalName: string | undefined) {
+  if (objectId !== undefined && objectId !== "") return `/users/${encodeURIComponent(objectId)}`;
+  if (userPrincipalName === undefined || userPrincipalName === "") return undefined;
+  return `/users/${encodeURIComponent(userPrincipalName)}`;
 }
 
 /** Reads Graph's error body (`{ error: { code, message } }`); the status line when there is none. */

@@ -3,8 +3,10 @@
  * change already sent (and the report so far comes back), and an account is only ever addressed by its
  * Entra identity, never by the store's own key.
  */
+import { createRotationGuard } from "@rotation-exclusion/core";
 import {
   createInMemoryAccountStore,
+  createInMemoryDirectory,
   createRotationEngine,
   emergencyAccessTenant,
   managedAccountsFor,
@@ -60,5 +62,38 @@ describe("createRotationEngine on abort", () => {
     const engine = createRotationEngine({ graphBaseUrl: server.url, ca: server.ca, credential, accounts });
     const report = await engine.runCycle({ signal: new AbortController().signal });
     expect(report).toMatchObject({ aborted: false, rotated: 1 });
+  });
+});
+
+describe("createRotationEngine addressing", () => {
+  it("never sends the store's own key to Graph: an account without object id or UPN fails, unsent", async () => {
+    const { tenant, ids } = emergencyAccessTenant({ ordinaryUsers: 1 });
+    await using server = await startFakeGraphServer(tenant);
+    // A store key that happens to be an object id must not make the engine change that user's password.
+    const accounts = createInMemoryAccountStore([{ key: ids.eligibleAdmin, autoRotate: true }]);
+    const guard = createRotationGuard({
+      tenantId: tenant.tenantId,
+      directory: createInMemoryDirectory(tenant),
+      accounts,
+    });
+    for (const engine of [
+      createRotationEngine({ graphBaseUrl: server.url, ca: server.ca, credential, accounts }),
+      createRotationEngine({ graphBaseUrl: server.url, ca: server.ca, credential, accounts, guard }),
+    ]) {
+      const report = await engine.runCycle();
+      expect(report).toMatchObject({ rotated: 0, skipped: 0, failed: 1 });
+      expect(report.outcomes[0]).toMatchObject({
+        key: ids.eligibleAdmin,
+        objectId: null,
+        userPrincipalName: null,
+        status: "failed",
+        learned: null,
+        failure: { status: null, code: null, requestId: null },
+      });
+      const outcome = report.outcomes[0];
+      if (outcome?.status !== "failed") throw new Error("expected a failure");
+      expect(outcome.failure.message).toMatch(/no Entra identity/);
+    }
+    expect(server.requests).toHaveLength(0);
   });
 });

@@ -13,7 +13,7 @@ import type {
   RotationGuard,
   Verdict,
 } from "@rotation-exclusion/core";
-import { graphError, type RotationEngineFailure, sendPatch } from "./rotation-engine-http.js";
+import { graphError, type RotationEngineFailure, sendPatch, userPath } from "./rotation-engine-http.js";
 import { createTestingError } from "./testing-error.js";
 
 export type { RotationEngineFailure } from "./rotation-engine-http.js";
@@ -161,9 +161,8 @@ export function createRotationEngine(options: RotationEngineOptions): RotationEn
   const clock = options.clock ?? DEFAULTS.clock;
 
   /** Sends the password change, or answers `"aborted"` when the host stopped the cycle before it went out. */
-  async function patch(account: ManagedAccount, signal?: AbortSignal) {
-    const target = account.objectId ?? account.userPrincipalName ?? account.key;
-    const url = `${root.origin}/v1.0/users/${encodeURIComponent(target)}`;
+  async function patch(path: string, signal?: AbortSignal) {
+    const url = `${root.origin}/v1.0${path}`;
     const token = (await options.credential.getToken(scope))?.token;
     if (token === undefined) throw new Error("the credential returned no token");
     // The last point where stopping changes nothing: from here on the new password is on its way.
@@ -188,6 +187,14 @@ export function createRotationEngine(options: RotationEngineOptions): RotationEn
     if (!account.autoRotate) {
       return { ...base, status: "skipped", cause: "auto-rotate-off", record: account.record ?? null };
     }
+    const path = userPath(account.objectId, account.userPrincipalName);
+    if (path === undefined) {
+      // The store's key is the store's, not Entra's: sent as a user id it could name somebody else.
+      const message =
+        "no Entra identity: the store has neither an object id nor a user principal name for this account, and its own key is never sent to Graph";
+      const failure = { status: null, code: null, message, requestId: null };
+      return { ...base, status: "failed", failure, learned: null };
+    }
     const input = {
       ...(account.objectId !== undefined ? { id: account.objectId } : {}),
       ...(account.userPrincipalName !== undefined ? { userPrincipalName: account.userPrincipalName } : {}),
@@ -207,7 +214,7 @@ export function createRotationEngine(options: RotationEngineOptions): RotationEn
     }
     let failure: RotationEngineFailure;
     try {
-      const response = await patch(account, signal);
+      const response = await patch(path, signal);
       if (response === "aborted") return undefined;
       if (response.status >= 200 && response.status < 300) return { ...base, status: "rotated" };
       failure = graphError(response);
