@@ -3,7 +3,7 @@
  * single batched `checkUsers` call; everything else is decided from the snapshot alone.
  */
 
-import { decideVerdict } from "./decide-verdict.js";
+import { checkedUserMismatch, decideVerdict } from "./decide-verdict.js";
 import type { AccountRef, UserCheck } from "./directory-reader.js";
 import { summarizeError } from "./error-summary.js";
 import type { GuardContext } from "./guard-context.js";
@@ -18,7 +18,8 @@ export interface AccountToClassify {
 
 /**
  * One `checkUsers` call, made safe: a reader that throws (other than on abort) or answers the wrong
- * number of checks yields `failed` checks, which can only ever lead to `unknown`.
+ * number of checks yields `failed` checks, which can only ever lead to `unknown`; so does a check that
+ * answers about another user than the one asked.
  */
 export async function checkUsersSafely(
   ctx: GuardContext,
@@ -29,7 +30,7 @@ export async function checkUsersSafely(
   if (refs.length === 0) return { checks: [], checkedAtMs };
   try {
     const checks = await ctx.directory.checkUsers(refs, signal ? { signal } : {});
-    if (checks.length === refs.length) return { checks, checkedAtMs };
+    if (checks.length === refs.length) return { checks: answeringTheirRefs(ctx, refs, checks), checkedAtMs };
     ctx.log.error(
       { expected: refs.length, received: checks.length },
       "checkUsers answered the wrong number of checks",
@@ -46,6 +47,25 @@ export async function checkUsersSafely(
     const failure = { kind: "unavailable" as const, message: `checkUsers threw ${summary.name}` };
     return { checks: refs.map(() => ({ outcome: "failed", failure })), checkedAtMs };
   }
+}
+
+// A found check must be about the user asked for; one about anybody else is a bad answer (it would
+// otherwise decide, and let a role import write, this account on another user's flag).
+function answeringTheirRefs(
+  ctx: GuardContext,
+  refs: readonly AccountRef[],
+  checks: readonly UserCheck[],
+): readonly UserCheck[] {
+  let fixed: UserCheck[] | undefined;
+  checks.forEach((check, index) => {
+    if (check.outcome !== "found") return;
+    const message = checkedUserMismatch(refs[index] as AccountRef, check.user);
+    if (message === undefined) return;
+    ctx.log.error({ asked: refs[index], answeredId: check.user.id }, message);
+    fixed ??= [...checks];
+    fixed[index] = { outcome: "failed", failure: { kind: "bad-response", message } };
+  });
+  return fixed ?? checks;
 }
 
 /** Decides a verdict for every account, in order. Rejects only with `signal.reason`. */

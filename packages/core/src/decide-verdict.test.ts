@@ -368,6 +368,44 @@ describe("per-user checks (UPN resolution and the second look)", () => {
     expect(verdict).toMatchObject({ status: "protected", accountId: U1 });
   });
 
+  test.each([
+    ["says not restricted", false],
+    ["says restricted", true],
+  ] as const)(
+    "a check answered for another user (it %s) is a failed bad-response, never that user's verdict",
+    (_, flag) => {
+      const verdict = decideVerdict({ snapshot: incomplete, account: { id: U1 }, check: found(flag, U2) });
+      expect(verdict).toMatchObject({ status: "unknown", reasonCode: "bad-response", accountId: U1 });
+      expect(verdict.reason).toContain(U2);
+    },
+  );
+
+  test("a check for a UPN answered with another UPN is a failed bad-response", () => {
+    const other: UserCheck = {
+      outcome: "found",
+      user: { id: U2, userPrincipalName: "someone-else@x.test", displayName: null },
+      isManagementRestricted: false,
+    };
+    expect(decideVerdict({ snapshot: incomplete, account: upnOnly, check: other })).toMatchObject({
+      status: "unknown",
+      reasonCode: "bad-response",
+      accountId: null,
+    });
+  });
+
+  test("a check answered for the same user in another letter case is that user's", () => {
+    expect(
+      decideVerdict({ snapshot: incomplete, account: { id: U1.toUpperCase() }, check: found(false) }),
+    ).toMatchObject({ status: "not-protected", accountId: U1 });
+    expect(
+      decideVerdict({
+        snapshot: incomplete,
+        account: { userPrincipalName: "U1@X.test" },
+        check: found(false),
+      }),
+    ).toMatchObject({ status: "not-protected", accountId: U1 });
+  });
+
   test("a UPN account without any check stays unknown", () => {
     expect(decideVerdict({ snapshot: snap({}), account: upnOnly })).toMatchObject({
       status: "unknown",

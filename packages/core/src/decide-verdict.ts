@@ -3,7 +3,8 @@
  * and an optional fresh per-user check. Membership is never transitive: only *user* members of a
  * restricted unit count; a group in the unit protects nobody.
  */
-import type { RotationFailure, UserCheck } from "./directory-reader.js";
+import { describeValue } from "./account-input.js";
+import type { DirectoryFailure, DirectoryUser, RotationFailure, UserCheck } from "./directory-reader.js";
 import type { SnapshotUnit, TenantSnapshot } from "./tenant-snapshot.js";
 import { unknownReasonFor } from "./tenant-snapshot.js";
 import type { Evidence, UnknownReasonCode, Verdict } from "./verdict.js";
@@ -77,6 +78,26 @@ export function plainlyNotProtectedTest(snapshot: TenantSnapshot): ((id: string)
   return (id) => !namedUserIds.has(id);
 }
 
+/**
+ * Why a check's user is not the account that was asked about, or `undefined` when it is: the object id
+ * must match (any letter case) when the account has one, else the UPN must match when the directory
+ * names one. An answer about someone else must never decide this account (review finding: a role import
+ * imported X with `autoRotate: true` on Y's flag).
+ */
+export function checkedUserMismatch(
+  account: { readonly id?: string | undefined; readonly userPrincipalName?: string | undefined },
+  user: DirectoryUser,
+): string | undefined {
+  if (account.id !== undefined) {
+    if (user.id.toLowerCase() === account.id.toLowerCase()) return undefined;
+    return `The per-user check for ${account.id} answered about another object, ${describeValue(user.id)}`;
+  }
+  const asked = account.userPrincipalName;
+  const named = user.userPrincipalName;
+  if (asked === undefined || named === null || named.toLowerCase() === asked.toLowerCase()) return undefined;
+  return `The per-user check for ${describeValue(asked)} answered about another user, ${describeValue(named)}`;
+}
+
 /** Decides one account's verdict (rules 1 to 5 of the design, UPN resolution and the per-user check). */
 export function decideVerdict(input: VerdictInput): Verdict {
   const { snapshot, check } = input;
@@ -90,12 +111,15 @@ export function decideVerdict(input: VerdictInput): Verdict {
   let checkFailure: { reasonCode: UnknownReasonCode; reason: string } | undefined;
   let flagReadFalse = false;
 
-  if (check?.outcome === "found") {
+  const mismatch = check?.outcome === "found" ? checkedUserMismatch(input.account, check.user) : undefined;
+  if (check?.outcome === "found" && mismatch === undefined) {
     id = check.user.id.toLowerCase();
     userPrincipalName ??= check.user.userPrincipalName ?? undefined;
     flagReadFalse = check.isManagementRestricted === false;
-  } else if (check?.outcome === "failed") {
-    const f = check.failure;
+  } else if (check !== undefined) {
+    // A check about another user is a bad answer: it says nothing about this account.
+    const f: DirectoryFailure =
+      check.outcome === "failed" ? check.failure : { kind: "bad-response", message: `${mismatch}` };
     checkFailure = {
       reasonCode: f.kind === "not-found" ? "not-found" : unknownReasonFor(f.kind),
       reason: `The per-user check failed (${f.kind}${f.status === undefined ? "" : ` ${f.status}`}): ${f.message}`,
@@ -141,7 +165,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   // Rule 1 (and a fresh per-user flag): Entra itself says the user is management-restricted.
   if (
     snapshot.protectedUsers.has(id) ||
-    (check?.outcome === "found" && check.isManagementRestricted === true)
+    (check?.outcome === "found" && mismatch === undefined && check.isManagementRestricted === true)
   ) {
     const fromCheck = !snapshot.protectedUsers.has(id);
     const units = unitEvidence(true);
