@@ -70,11 +70,15 @@ export async function sendPatch(
 
 /**
  * The Graph path of a user, by object id, else by user principal name; `undefined` when the account
- * names neither.
+ * names neither. A UPN starting with `$` uses the key form `/users('{upn}')`, with `'` doubled (OData)
+ * and percent-encoded, because Graph answers 400 to `/users/$x@y.com` (docs/decisions/0011).
  */
 export function userPath(objectId: string | undefined, userPrincipalName: string | undefined) {
   if (objectId !== undefined && objectId !== "") return `/users/${encodeURIComponent(objectId)}`;
   if (userPrincipalName === undefined || userPrincipalName === "") return undefined;
+  if (userPrincipalName.startsWith("$")) {
+    return `/users('${encodeURIComponent(userPrincipalName.replaceAll("'", "''"))}')`;
+  }
   return `/users/${encodeURIComponent(userPrincipalName)}`;
 }
 

@@ -11,6 +11,7 @@ import {
   emergencyAccessTenant,
   managedAccountsFor,
   startFakeGraphServer,
+  tenantBuilder,
 } from "@rotation-exclusion/testing";
 import { describe, expect, it } from "vitest";
 
@@ -95,5 +96,28 @@ describe("createRotationEngine addressing", () => {
       expect(outcome.failure.message).toMatch(/no Entra identity/);
     }
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("addresses a UPN starting with $ as /users('...'), quotes doubled, as Graph documents", async () => {
+    const t = tenantBuilder({ seed: "engine-dollar-upn", domain: "contoso.test" });
+    const svc = t.user("svc", { userPrincipalName: "$svc@contoso.test" });
+    const oneil = t.user("oneil", { userPrincipalName: "$o'neil#EXT#@contoso.test" });
+    const plain = t.user("plain", { userPrincipalName: "o'neil#EXT#@contoso.test" });
+    const tenant = t.build();
+    await using server = await startFakeGraphServer(tenant);
+    const accounts = createInMemoryAccountStore([
+      { key: "row-1", userPrincipalName: "$svc@contoso.test", autoRotate: true },
+      { key: "row-2", userPrincipalName: "$o'neil#EXT#@contoso.test", autoRotate: true },
+      { key: "row-3", userPrincipalName: "o'neil#EXT#@contoso.test", autoRotate: true },
+    ]);
+    const engine = createRotationEngine({ graphBaseUrl: server.url, ca: server.ca, credential, accounts });
+    const report = await engine.runCycle();
+    expect(report).toMatchObject({ rotated: 3, failed: 0 });
+    expect(server.passwordChanges.map((change) => change.userId)).toEqual([svc, oneil, plain]);
+    expect(server.requests.map((request) => request.path)).toEqual([
+      "/v1.0/users('%24svc%40contoso.test')",
+      "/v1.0/users('%24o''neil%23EXT%23%40contoso.test')",
+      "/v1.0/users/o'neil%23EXT%23%40contoso.test",
+    ]);
   });
 });
