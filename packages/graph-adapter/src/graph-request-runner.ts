@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import pRetry from "p-retry";
 import type { Logger } from "pino";
+import { abortableSleep } from "./abortable-sleep.js";
 import {
   createGraphDirectoryError,
   type GraphDirectoryError,
@@ -64,24 +65,6 @@ export interface RequestRunner {
    * Rejects with the signal's reason as soon as the caller's signal aborts.
    */
   run<T>(call: GraphCall<T>): Promise<T>;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** Creates the runner. */
@@ -156,9 +139,14 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
     async run(call) {
       call.signal?.throwIfAborted();
       const startedAt = performance.now();
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(), policy.deadlineMs);
-      const signal = call.signal ? AbortSignal.any([call.signal, deadline.signal]) : deadline.signal;
+      // One controller per call, aborted by its deadline or by the caller's signal. Linked by a listener
+      // removed when the call settles, not AbortSignal.any: on Node 20 a derived signal with listeners
+      // (fetch leaves one) stays reachable from the caller's long-lived signal and is aborted by it later.
+      const stop = new AbortController();
+      const timer = setTimeout(() => stop.abort(), policy.deadlineMs);
+      const { signal } = stop;
+      const followCaller = () => stop.abort(call.signal?.reason);
+      call.signal?.addEventListener("abort", followCaller, { once: true });
       const deadlineError = () =>
         createGraphDirectoryError(
           "deadline-exceeded",
@@ -210,7 +198,7 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
                 "graph request retry scheduled",
               );
               try {
-                await sleep(plan.delayMs, signal);
+                await abortableSleep(plan.delayMs, signal);
               } catch {
                 if (call.signal?.aborted) throw call.signal.reason;
                 throw deadlineError();
@@ -224,6 +212,7 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
         throw error;
       } finally {
         clearTimeout(timer);
+        call.signal?.removeEventListener("abort", followCaller);
       }
     },
   };
