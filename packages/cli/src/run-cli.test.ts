@@ -28,6 +28,13 @@ describe("runCli (in-process)", () => {
     expect(run.out()).toContain(expected);
   });
 
+  it("without arguments prints the help on stderr and exits 2, leaving stdout for output", async () => {
+    const run = collect();
+    expect(await runCli([], run.io)).toBe(2);
+    expect(run.out()).toBe("");
+    expect(run.err()).toContain("Commands:");
+  });
+
   it.each([
     [
       ["scan", "--tenant-id", TENANT, "--cloud", "mars"],

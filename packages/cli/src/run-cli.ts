@@ -35,9 +35,14 @@ function redact(text: string, io: CliIo): string {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+  if (command === undefined) {
+    // A usage error like any other: the help goes to stderr, so a pipe reading stdout gets nothing.
+    io.stderr.write(MAIN_HELP);
+    return 2;
+  }
+  if (command === "--help" || command === "-h" || command === "help") {
     io.stdout.write(MAIN_HELP);
-    return command === undefined ? 2 : 0;
+    return 0;
   }
   if (!Object.hasOwn(COMMANDS, command)) {
     io.stderr.write(
