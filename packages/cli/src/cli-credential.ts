@@ -54,6 +54,23 @@ export async function signIn(
   }
 }
 
+// The environment variables whose values are secrets.
+const SECRET_VARIABLES = ["GRAPH_ACCESS_TOKEN", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD"];
+
+/**
+ * Every secret value the credential may send or hold, both as set and trimmed (the token is sent
+ * trimmed, so an error quoting it would not contain the raw value), for redaction of whatever is printed.
+ * Values shorter than 4 characters are left out: replacing them would garble every message.
+ */
+export function credentialSecrets(env: Readonly<Record<string, string | undefined>>): string[] {
+  const values = SECRET_VARIABLES.flatMap((name) => {
+    const value = env[name];
+    return value === undefined ? [] : [value, value.trim()];
+  });
+  // Longest first, so a value containing another is replaced whole.
+  return [...new Set(values.filter((value) => value.length >= 4))].sort((a, b) => b.length - a.length);
+}
+
 /** A credential that hands out one fixed token (a pre-acquired token, or the demo's fake one). */
 export function staticTokenCredential(token: string): TokenCredential {
   return {

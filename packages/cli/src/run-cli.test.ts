@@ -83,6 +83,23 @@ describe("runCli (in-process)", () => {
     expect(run.err()).not.toContain("hunter2-SECRET");
   });
 
+  it("redacts the token as the credential uses it (trimmed), not only as set in the environment", async () => {
+    let stderr = "";
+    const io: CliIo = {
+      // Whatever throws may quote the token; here the output stream does.
+      stdout: {
+        write: () => {
+          throw new Error(`stdout closed while sending ${TOKEN} somewhere`);
+        },
+      },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: { GRAPH_ACCESS_TOKEN: `  ${TOKEN}\n` },
+    };
+    expect(await runCli(["scan", "--help"], io)).toBe(1);
+    expect(stderr).toContain("unexpected error: stdout closed while sending [redacted] somewhere");
+    expect(stderr).not.toContain(TOKEN);
+  });
+
   it("takes the tenant from AZURE_TENANT_ID and asks for credentials when there are none", async () => {
     const run = collect({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: "only-the-id" });
     expect(await runCli(["scan"], run.io)).toBe(2);

@@ -3,6 +3,7 @@
  * message on stderr and an exit status (2 bad input, 1 nothing could be read or an unexpected error).
  */
 import { runAuditCommand } from "./audit-command.js";
+import { credentialSecrets } from "./cli-credential.js";
 import { isCliError } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { runDemoCommand } from "./demo-command.js";
@@ -19,10 +20,7 @@ const COMMANDS = {
 // Anything that looks like a bearer token or a long secret never reaches the terminal, whatever threw.
 function redact(text: string, io: CliIo): string {
   let out = text.replace(/Bearer\s+[^\s"']+/gi, "Bearer [redacted]");
-  for (const name of ["GRAPH_ACCESS_TOKEN", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD"]) {
-    const secret = io.env[name];
-    if (secret !== undefined && secret.length >= 4) out = out.split(secret).join("[redacted]");
-  }
+  for (const secret of credentialSecrets(io.env)) out = out.split(secret).join("[redacted]");
   return out;
 }
 
