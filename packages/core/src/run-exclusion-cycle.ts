@@ -179,9 +179,10 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
       log.warn({ error: summarizeError(error) }, "onProgress threw; the cycle continues");
     }
   };
-  cycleSignal.addEventListener("abort", () => emit({ type: "cycle-stopping", cause: stopCause() }), {
-    once: true,
-  });
+  // Removed when the cycle ends: a host's long-lived signal would otherwise keep every finished cycle
+  // (and its results) reachable, and tell each of them "cycle-stopping" at shutdown.
+  const onCycleStopping = () => emit({ type: "cycle-stopping", cause: stopCause() });
+  cycleSignal.addEventListener("abort", onCycleStopping, { once: true });
 
   const results: TenantCycleResult[] = [];
   let started = 0;
@@ -286,6 +287,7 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
     await Promise.all(Array.from({ length: options.concurrency ?? DEFAULTS.concurrency }, worker));
   } finally {
     cycleDeadline.clear();
+    cycleSignal.removeEventListener("abort", onCycleStopping);
   }
   return summarize(results, {
     dryRun,
