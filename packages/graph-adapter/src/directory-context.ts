@@ -39,3 +39,11 @@ export function stringOrNull(item: unknown, key: string): string | null {
   const value = (item as Record<string, unknown>)[key];
   return typeof value === "string" ? value : null;
 }
+
+/**
+ * The Graph type of a directory object without its `#` (`microsoft.graph.user`), lower-cased; `undefined`
+ * when absent. Callers treat an unknown type as "not a user", never guess.
+ */
+export function odataType(item: unknown): string | undefined {
+  return stringOrNull(item, "@odata.type")?.replace(/^#/, "").toLowerCase();
+}

@@ -6,7 +6,7 @@
  * See https://learn.microsoft.com/graph/api/administrativeunit-list-members
  */
 import type { RestrictedUnit, RestrictedUnitsRead, UnitMembers } from "@rotation-exclusion/core";
-import { type DirectoryContext, graphUrl, objectId, stringOrNull } from "./directory-context.js";
+import { type DirectoryContext, graphUrl, objectId, odataType, stringOrNull } from "./directory-context.js";
 import { toDirectoryFailure } from "./directory-failure.js";
 import { createGraphDirectoryError } from "./graph-directory-error.js";
 import { readAllPages } from "./graph-paging.js";
@@ -114,7 +114,7 @@ async function readMembers(
         const id = objectId(item);
         if (id === undefined) throw badItem(context, what);
         // Graph names the type as "#microsoft.graph.user"; anything unknown is never treated as a user.
-        const type = stringOrNull(item, "@odata.type")?.replace(/^#/, "").toLowerCase();
+        const type = odataType(item);
         const bucket =
           type === "microsoft.graph.user"
             ? userIds

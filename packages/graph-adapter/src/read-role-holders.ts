@@ -8,8 +8,13 @@
  * https://learn.microsoft.com/graph/api/rbacapplication-list-roleeligibilityscheduleinstances and
  * https://learn.microsoft.com/graph/api/group-list-members.
  */
-import type { DirectoryFailure, DirectoryReader, DirectoryUser } from "@rotation-exclusion/core";
-import { type DirectoryContext, graphUrl, objectId, stringOrNull } from "./directory-context.js";
+import {
+  type DirectoryFailure,
+  type DirectoryReader,
+  type DirectoryUser,
+  isGuid,
+} from "@rotation-exclusion/core";
+import { type DirectoryContext, graphUrl, objectId, odataType, stringOrNull } from "./directory-context.js";
 import { toDirectoryFailure } from "./directory-failure.js";
 import {
   createGraphDirectoryError,
@@ -18,12 +23,7 @@ import {
 } from "./graph-directory-error.js";
 import { readAllPages } from "./graph-paging.js";
 import { mapBounded } from "./map-bounded.js";
-import {
-  type AssignmentItem,
-  directoryUser,
-  odataType,
-  readAssignmentItem,
-} from "./role-assignment-items.js";
+import { type AssignmentItem, directoryUser, readAssignmentItem } from "./role-assignment-items.js";
 
 /** Core's role-holder read (derived from the port: core's entry does not re-export these types yet). */
 export type RoleHoldersRead = Awaited<ReturnType<NonNullable<DirectoryReader["readRoleHolders"]>>>;
@@ -31,8 +31,6 @@ type RoleUserHolder = RoleHoldersRead["users"][number];
 type RoleOtherHolder = RoleHoldersRead["others"][number];
 type RoleReadFailure = RoleHoldersRead["failures"][number];
 type RoleStep = RoleReadFailure["step"];
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // The application permission each step needs; a 403 names it (PIM answers 403 with code UnknownError).
 const PERMISSION: Record<RoleStep, string> = {
@@ -71,7 +69,7 @@ async function findRole(
   signal: AbortSignal | undefined,
 ): Promise<RoleLookup> {
   const what = `Reading role definition "${role}"`;
-  if (GUID.test(role)) {
+  if (isGuid(role)) {
     const id = role.toLowerCase();
     try {
       return await context.runner.run({

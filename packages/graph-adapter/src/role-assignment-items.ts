@@ -6,7 +6,7 @@
  * See https://learn.microsoft.com/graph/api/resources/unifiedroleassignment.
  */
 import type { DirectoryUser } from "@rotation-exclusion/core";
-import { objectId, stringOrNull } from "./directory-context.js";
+import { objectId, odataType, stringOrNull } from "./directory-context.js";
 
 /** The principal of an assignment, classified. */
 export type AssignmentPrincipal =
@@ -25,11 +25,6 @@ export interface AssignmentItem {
   /** `/` for tenant-wide, `/administrativeUnits/{id}` for a unit-scoped assignment. */
   readonly directoryScopeId: string;
   readonly principal: AssignmentPrincipal;
-}
-
-/** The Graph type of a directory object without its `#` (`microsoft.graph.user`), lower-cased. */
-export function odataType(item: unknown): string | undefined {
-  return stringOrNull(item, "@odata.type")?.replace(/^#/, "").toLowerCase();
 }
 
 /** A user as a principal or a member carries it. */
