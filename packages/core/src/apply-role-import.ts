@@ -6,7 +6,7 @@
  * rotation on for an account that became protected meanwhile.
  */
 
-import { isGuid } from "./account-input.js";
+import { describeValue, isGuid } from "./account-input.js";
 import type { AccountWrite, ManagedAccount, NewManagedAccount } from "./account-store.js";
 import { boundedMap } from "./bounded-map.js";
 import { summarizeError } from "./error-summary.js";
@@ -121,6 +121,7 @@ export async function applyRoleImport(
   }
 
   const alreadyManaged: (RoleImportEntry & { index: number })[] = [];
+  const conflicts: (RoleImportConflict & { index: number })[] = [];
   const tasks: Task[] = [];
   accounts.forEach((account, index) => {
     const verdict = verdicts[index] as Verdict;
@@ -131,6 +132,27 @@ export async function applyRoleImport(
     if (match === undefined) {
       const entry = { ...base, key: null, ...importAsFor(verdict, now) };
       tasks.push({ type: "add", index, entry, bucket: bucketOf(entry) });
+      return;
+    }
+    // A UPN match whose object id is another user's (a UPN reused after its first owner was deleted)
+    // is not this holder: report it, never mix the two users as alreadyManaged (review 2, finding 6).
+    if (
+      sameId === undefined &&
+      match.objectId !== undefined &&
+      match.objectId.toLowerCase() !== objectId.toLowerCase()
+    ) {
+      conflicts.push({
+        ...base,
+        index,
+        key: null,
+        ...importAsFor(verdict, now),
+        current: match,
+        reason: `The store's account ${describeValue(match.key)} holds this UPN for another object, ${describeValue(match.objectId)}; nothing was imported`,
+      });
+      ctx.log.warn(
+        { objectId, key: match.key, storedObjectId: match.objectId },
+        "the store gives this holder's UPN to another object id; not imported",
+      );
       return;
     }
     // Our own parked record is the one thing an import may change on a managed account, and only when
@@ -166,7 +188,6 @@ export async function applyRoleImport(
     pending: [],
   };
   const updated: (RoleImportUpdate & { index: number })[] = [];
-  const conflicts: (RoleImportConflict & { index: number })[] = [];
   const errors: (RoleImportError & { index: number })[] = [];
   const deferred: (RoleImportEntry & { index: number })[] = [];
 

@@ -27,9 +27,17 @@ export interface RoleImportUpdate extends RoleImportEntry {
   readonly outcome: "excluded" | "activated";
 }
 
-/** A write refused because the store holds the account already (add) or it changed meanwhile (update). */
+/**
+ * A write refused because the store holds the account already (add) or it changed meanwhile (update),
+ * or not attempted because the store gives the holder's UPN to another object id (`reason` says so).
+ */
 export interface RoleImportConflict extends RoleImportEntry {
   readonly current: ManagedAccount | undefined;
+  /**
+   * Why the account was not written, when the store refused nothing: set when the store's account with
+   * this UPN belongs to another object id (a UPN reused after its first owner was deleted).
+   */
+  readonly reason?: string | undefined;
 }
 
 /** A write that threw. */

@@ -5,6 +5,7 @@ import {
   ROTATION_EXCLUSION_ACTOR,
 } from "@rotation-exclusion/core";
 import { describe, expect, test } from "vitest";
+import { guid } from "./fake-directory.js";
 import { ALICE, BOB, CAROL, createFixture, PUBLIC_UNIT, TENANT_ID } from "./guard-fixture.js";
 import { roleTenant } from "./role-fixture.js";
 
@@ -79,6 +80,30 @@ describe("applyRoleImport", () => {
     ]);
     expect(f.store.writes).toEqual([]);
     expect(f.store.adds).toEqual([]);
+  });
+
+  test("a holder whose UPN the store gives to another object id is a conflict, never alreadyManaged or added", async () => {
+    // A UPN reused after its first owner was deleted: the store's row is the old user, not this holder.
+    const OLD_BOB = guid(900);
+    const f = createFixture({
+      tenant: roleTenant(),
+      accounts: [
+        { key: "old-bob", objectId: OLD_BOB, userPrincipalName: "BOB@contoso.test", autoRotate: true },
+      ],
+    });
+    const report = await f.guard.applyRoleImport(await f.guard.planRoleImport({ roles: GA }));
+    expect(report.alreadyManaged).toEqual([]);
+    expect(ids(report.added.rotating)).toEqual([CAROL]);
+    expect(report.conflicts).toEqual([
+      expect.objectContaining({
+        objectId: BOB,
+        key: null,
+        current: expect.objectContaining({ key: "old-bob", objectId: OLD_BOB }),
+        reason: expect.stringContaining(OLD_BOB),
+      }),
+    ]);
+    expect(f.store.adds.map((account) => account.objectId)).not.toContain(BOB);
+    expect(f.store.writes).toEqual([]);
   });
 
   test("our pending accounts are decided as an exclusion run would: converted when protected, activated when not", async () => {
