@@ -8,7 +8,8 @@ import type { UnknownReasonCode } from "./verdict.js";
 /**
  * How a tenant's run ended.
  * - `done`: the run finished (its snapshot may still have been incomplete: see `snapshotComplete`).
- * - `partial`: stopped during its writes (cycle deadline, tenant deadline or abort); what was written stays.
+ * - `partial`: stopped (cycle deadline, tenant deadline or abort) after issuing at least one write; what
+ *   was written stays.
  * - `failed`: the tenant could not be run (its directory or store could not be created, listing the
  *   store failed, invalid options); nothing was written.
  * - `deferred`: not started, or stopped before its first write; nothing was written.

@@ -212,6 +212,7 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
     const signal = AbortSignal.any([cycleSignal, tenantDeadline.signal]);
     const stoppedBy = (): TenantStopCause =>
       cycleSignal.aborted ? stopCause() : tenantDeadline.signal.aborted ? "tenant-deadline" : "aborted";
+    const writes = { issued: 0, settled: 0 };
     let report: ExclusionReport;
     try {
       directory = options.createDirectory(tenantId);
@@ -219,7 +220,7 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
         ...options.guardOptions,
         tenantId,
         directory,
-        accounts: options.accounts(tenantId),
+        accounts: countingWrites(options.accounts(tenantId), writes),
         logger: log,
         clock,
         ...(options.snapshotStore ? { snapshotStore: options.snapshotStore } : {}),
@@ -249,9 +250,11 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
     } finally {
       tenantDeadline.clear();
     }
+    // Stopped after planning: partial only if a write was issued (it may have landed), else nothing changed.
+    const status = !report.aborted ? "done" : writes.issued > 0 ? "partial" : "deferred";
     return {
       tenantId,
-      status: report.aborted ? "partial" : "done",
+      status,
       ...(report.aborted ? { stoppedBy: stoppedBy() } : {}),
       snapshotComplete: report.snapshot.complete,
       ...(report.snapshot.complete ? {} : { incompleteReason: firstUnknownReason(report) }),
@@ -296,6 +299,37 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
     stopped: cycleSignal.aborted,
     stopCause,
   });
+}
+
+/**
+ * The tenant's store, counting the writes issued and settled, so that a stopped tenant can be told
+ * `partial` (a write may have landed) from `deferred` (none was issued). A store that is not one is
+ * passed through untouched for the guard to refuse.
+ */
+function countingWrites(store: AccountStore, writes: { issued: number; settled: number }): AccountStore {
+  const usable =
+    typeof store === "object" &&
+    store !== null &&
+    typeof store.list === "function" &&
+    typeof store.update === "function" &&
+    (store.add === undefined || typeof store.add === "function");
+  if (!usable) return store;
+  const count = async <T>(write: () => Promise<T>): Promise<T> => {
+    writes.issued += 1;
+    try {
+      return await write();
+    } finally {
+      writes.settled += 1;
+    }
+  };
+  const { add } = store;
+  return {
+    list: (listOptions) => store.list(listOptions),
+    update: (key, write, writeOptions) => count(() => store.update(key, write, writeOptions)),
+    ...(typeof add === "function"
+      ? { add: (account, addOptions) => count(() => add.call(store, account, addOptions)) }
+      : {}),
+  };
 }
 
 function firstUnknownReason(report: ExclusionReport) {

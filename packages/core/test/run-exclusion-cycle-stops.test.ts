@@ -57,4 +57,26 @@ describe("runExclusionCycle stops what does not stop by itself", () => {
     shutdown.abort();
     expect(late).toEqual([]);
   });
+
+  test("a tenant stopped after planning but before its first write is deferred, not partial", async () => {
+    const controller = new AbortController();
+    const { fake } = storeWith({});
+    const store: AccountStore = {
+      async list(o) {
+        const listed = await fake.store.list(o);
+        controller.abort();
+        return listed;
+      },
+      update: (key, write, o) => fake.store.update(key, write, o),
+    };
+    const report = await runExclusionCycle({
+      tenants: [T1],
+      createDirectory: directory,
+      accounts: () => store,
+      signal: controller.signal,
+    });
+    expect(fake.writes).toHaveLength(0);
+    expect(report.tenants[0]).toMatchObject({ status: "deferred", stoppedBy: "aborted" });
+    expect(report.tenantCounts).toMatchObject({ partial: 0, deferred: 1 });
+  });
 });
