@@ -4,7 +4,12 @@
  * and malformed JSON, a `@odata.nextLink` that repeats its own page forever, and per-item `$batch`
  * failures. None of them lies: a fault may hide the truth, never forge evidence.
  */
-import type { FakeGraphFault, FakeGraphFaultMatch, FakeGraphRoute } from "@rotation-exclusion/testing";
+import {
+  FAKE_GRAPH_LISTING_ROUTES,
+  type FakeGraphFault,
+  type FakeGraphFaultMatch,
+  type FakeGraphRoute,
+} from "@rotation-exclusion/testing";
 import type { SeededRandom } from "./seeded-random.js";
 
 /** The kinds of fault a soak injects (the tally counts each). */
@@ -40,16 +45,8 @@ export interface SoakFault {
   readonly fault: FakeGraphFault;
 }
 
-/** Routes whose answers are listings (pages with `value` and maybe `@odata.nextLink`). */
-const LISTING_ROUTES = [
-  "users.list",
-  "administrativeUnits.list",
-  "administrativeUnits.members",
-  "roleDefinitions.list",
-  "roleAssignments.list",
-  "roleEligibility.list",
-  "groups.members",
-] as const satisfies readonly FakeGraphRoute[];
+// Routes whose answers are listings: the fake server's own list, so a new listing route is faulted too.
+const LISTING_ROUTES = FAKE_GRAPH_LISTING_ROUTES;
 
 /** Every route a soak cycle uses, the password change included. */
 const ANY_ROUTE = [...LISTING_ROUTES, "users.get", "users.patch", "batch"] as const;

@@ -28,6 +28,7 @@ export type {
   RetryAfterFormat,
 } from "./fake-graph/graph-faults.js";
 export type { FakeGraphThrottle } from "./fake-graph/graph-pipeline.js";
+export { FAKE_GRAPH_LISTING_ROUTES } from "./fake-graph/graph-router.js";
 export type { FakeGraphRequestRecord, FakeGraphStats } from "./fake-graph/request-log.js";
 export type { FakeGraphPermissions, FakeGraphRoute } from "./fake-graph/route-context.js";
 export { RESTRICTED_MANAGEMENT_DENIAL_MESSAGE } from "./fake-graph/user-routes.js";

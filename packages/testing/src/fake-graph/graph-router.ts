@@ -137,7 +137,11 @@ export function isRouteRefusal(value: RouteMatch | RouteRefusal): value is Route
   return "status" in value;
 }
 
-const LIST_ROUTES: ReadonlySet<FakeGraphRoute> = new Set([
+/**
+ * The routes the fake server answers with pages (`value`, maybe `@odata.nextLink`, a `$skiptoken` page
+ * number): the ones a listing fault (truncated page, nextLink loop) can target.
+ */
+export const FAKE_GRAPH_LISTING_ROUTES = [
   "users.list",
   "administrativeUnits.list",
   "administrativeUnits.members",
@@ -145,7 +149,9 @@ const LIST_ROUTES: ReadonlySet<FakeGraphRoute> = new Set([
   "roleAssignments.list",
   "roleEligibility.list",
   "groups.members",
-]);
+] as const satisfies readonly FakeGraphRoute[];
+
+const LIST_ROUTES: ReadonlySet<FakeGraphRoute> = new Set(FAKE_GRAPH_LISTING_ROUTES);
 
 // Any property, any operator: only to read which ids a filter pins, never to validate it.
 const PERMISSIVE: FilterCapabilities = new Proxy({}, { get: () => ["eq", "ne", "in", "startsWith"] });
