@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { decideVerdict, plainlyNotProtectedTest, type VerdictInput } from "./decide-verdict.js";
+import {
+  decideVerdict,
+  deniedVerdict,
+  plainlyNotProtectedTest,
+  type VerdictInput,
+} from "./decide-verdict.js";
 import type {
   DirectoryFailure,
   DirectoryFailureKind,
@@ -154,6 +159,37 @@ describe("rule 3: a remembered denial by a unit", () => {
         evidence: [{ kind: "rotation-denied", status: 403 }],
       });
     }
+  });
+});
+
+describe("deniedVerdict (one shape for rule 3 and recordRotationFailure)", () => {
+  const failure = { status: 403, code: "Authorization_RequestDenied", message: "denied", requestId: "r-1" };
+
+  test("is exactly what rule 3 decides for a remembered denial", () => {
+    const denial = { observedAtMs: T0 + 1, failure };
+    const decided = verdictOf({ snapshot: snap({}), denial, lastCompleteAtMs: T0 });
+    expect(deniedVerdict({ accountId: U1, userPrincipalName: null }, denial)).toEqual(decided);
+  });
+
+  test("carries corroborating evidence after the denial, and null for absent failure fields", () => {
+    const flag = { kind: "restricted-flag" as const, observedAt: new Date(T0).toISOString() };
+    const verdict = deniedVerdict(
+      { accountId: null, userPrincipalName: "u@x.test" },
+      { observedAtMs: T0, failure: {} },
+      [flag],
+    );
+    expect(verdict).toMatchObject({ status: "protected", accountId: null, userPrincipalName: "u@x.test" });
+    expect(verdict.evidence).toEqual([
+      {
+        kind: "rotation-denied",
+        message: "",
+        status: null,
+        code: null,
+        requestId: null,
+        observedAt: new Date(T0).toISOString(),
+      },
+      flag,
+    ]);
   });
 });
 

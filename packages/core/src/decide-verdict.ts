@@ -7,7 +7,7 @@ import { describeValue } from "./account-input.js";
 import type { DirectoryFailure, DirectoryUser, RotationFailure, UserCheck } from "./directory-reader.js";
 import type { SnapshotUnit, TenantSnapshot } from "./tenant-snapshot.js";
 import { unknownReasonFor } from "./tenant-snapshot.js";
-import type { Evidence, UnknownReasonCode, Verdict } from "./verdict.js";
+import type { Evidence, ProtectedVerdict, UnknownReasonCode, Verdict } from "./verdict.js";
 
 /** A write denial by a restricted unit, remembered by the guard until a complete snapshot supersedes it. */
 export interface RecordedDenial {
@@ -76,6 +76,40 @@ export function plainlyNotProtectedTest(snapshot: TenantSnapshot): ((id: string)
   if (!snapshot.complete) return undefined;
   const { namedUserIds } = indexOf(snapshot);
   return (id) => !namedUserIds.has(id);
+}
+
+/**
+ * The verdict a password change denied by a restricted unit gives (rule 3): protected, with the denial
+ * as evidence, followed by any corroborating evidence. Built here for a remembered denial and by
+ * `recordRotationFailure` for one just observed, so both read the same.
+ */
+export function deniedVerdict(
+  account: { readonly accountId: string | null; readonly userPrincipalName: string | null },
+  denial: RecordedDenial,
+  corroboration: readonly Evidence[] = [],
+): ProtectedVerdict {
+  const observedAt = iso(denial.observedAtMs);
+  const { failure } = denial;
+  return {
+    accountId: account.accountId,
+    userPrincipalName: account.userPrincipalName,
+    status: "protected",
+    reasonCode: "rotation-denied-by-unit",
+    reason: "A password change was denied because the user is in a restricted management administrative unit",
+    evidence: [
+      {
+        kind: "rotation-denied",
+        message: failure.message ?? "",
+        status: failure.status ?? null,
+        code: failure.code ?? null,
+        requestId: failure.requestId ?? null,
+        observedAt,
+      },
+      ...corroboration,
+    ],
+    unitIds: [],
+    observedAt,
+  };
 }
 
 /**
@@ -202,27 +236,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   // could contradict it. Same millisecond counts as newer: when in doubt, do not rotate.
   const { denial, lastCompleteAtMs } = input;
   if (denial !== undefined && (lastCompleteAtMs === undefined || denial.observedAtMs >= lastCompleteAtMs)) {
-    const observedAt = iso(denial.observedAtMs);
-    return {
-      accountId: base.accountId,
-      userPrincipalName: base.userPrincipalName,
-      status: "protected",
-      reasonCode: "rotation-denied-by-unit",
-      reason:
-        "A password change was denied because the user is in a restricted management administrative unit",
-      evidence: [
-        {
-          kind: "rotation-denied",
-          message: denial.failure.message ?? "",
-          status: denial.failure.status ?? null,
-          code: denial.failure.code ?? null,
-          requestId: denial.failure.requestId ?? null,
-          observedAt,
-        },
-      ],
-      unitIds: [],
-      observedAt,
-    };
+    return deniedVerdict(base, denial);
   }
 
   // Rule 4: only a complete read (or a fresh read of this user's own flag) may say "not protected".

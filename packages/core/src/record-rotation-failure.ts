@@ -6,7 +6,7 @@
  */
 import type { ManagedAccount } from "./account-store.js";
 import { checkUsersSafely } from "./classify-accounts.js";
-import type { RecordedDenial } from "./decide-verdict.js";
+import { deniedVerdict, type RecordedDenial } from "./decide-verdict.js";
 import type { AccountRef, RotationFailure } from "./directory-reader.js";
 import { redactSecrets, summarizeError } from "./error-summary.js";
 import { planAccount } from "./exclusion-plan.js";
@@ -151,7 +151,6 @@ export async function recordRotationFailure(
     // The store may know the id of an account the host named by UPN: remember the denial under it too.
     if (account !== undefined)
       ctx.denials.remember({ id: account.objectId, userPrincipalName: account.userPrincipalName }, denial);
-    const observedAt = new Date(observedAtMs).toISOString();
     // The snapshot already in memory may list the user with isManagementRestricted: true; that costs
     // nothing to consult and corroborates the denial with a documented property (0001), so it is kept
     // alongside. No extra directory read is made here.
@@ -159,28 +158,11 @@ export async function recordRotationFailure(
     const flagged = [ref.id, account?.objectId].some(
       (id) => id !== undefined && snapshot?.protectedUsers.has(id.toLowerCase()) === true,
     );
-    const verdict: ProtectedVerdict = {
-      ...base,
-      status: "protected",
-      reasonCode: "rotation-denied-by-unit",
-      reason:
-        "A password change was denied because the user is in a restricted management administrative unit",
-      evidence: [
-        {
-          kind: "rotation-denied",
-          message: logged.message ?? "",
-          status: logged.status ?? null,
-          code: logged.code ?? null,
-          requestId: logged.requestId ?? null,
-          observedAt,
-        },
-        ...(flagged && snapshot
-          ? [{ kind: "restricted-flag" as const, observedAt: snapshot.protectedSetObservedAt }]
-          : []),
-      ],
-      unitIds: [],
-      observedAt,
-    };
+    const verdict = deniedVerdict(
+      base,
+      denial,
+      flagged && snapshot ? [{ kind: "restricted-flag", observedAt: snapshot.protectedSetObservedAt }] : [],
+    );
     ctx.log.warn(
       { accountId: base.accountId, failure: logged },
       "rotation denied by a restricted unit; excluding the account",
