@@ -1,13 +1,13 @@
 /** `rotation-exclusion demo`: both rotation cycles of the demo as aligned tables and a one-line summary. */
 import { parseArgs } from "node:util";
-import type { Evidence } from "@rotation-exclusion/core";
+import { describeValue, type Evidence } from "@rotation-exclusion/core";
 import type { RotationOutcome } from "@rotation-exclusion/testing";
 import { createCliError } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { createCliLogger } from "./cli-logger.js";
 import { type DemoResult, runDemo } from "./demo-run.js";
 import { DEMO_HELP } from "./help-text.js";
-import { LOG_LEVELS, type LogLevel, showValue } from "./tenant-command-options.js";
+import { LOG_LEVELS, type LogLevel } from "./tenant-command-options.js";
 import { formatTable } from "./text-table.js";
 
 function describeEvidence(evidence: readonly Evidence[]): string {
@@ -137,11 +137,14 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
   }
   const format = values.format ?? "table";
   if (format !== "table" && format !== "json") {
-    throw createCliError("usage", `--format: ${showValue(format)} is not one of table, json.`);
+    throw createCliError("usage", `--format: ${describeValue(format)} is not one of table, json.`);
   }
   const level = values["log-level"] ?? "error";
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw createCliError("usage", `--log-level: ${showValue(level)} is not one of ${LOG_LEVELS.join(", ")}.`);
+    throw createCliError(
+      "usage",
+      `--log-level: ${describeValue(level)} is not one of ${LOG_LEVELS.join(", ")}.`,
+    );
   }
   const result = await runDemo(createCliLogger(level as LogLevel, { destination: io.stderr }));
   io.stdout.write(

@@ -52,8 +52,14 @@ describe("runCli (in-process)", () => {
     ],
     [["scan", "--tenant-id", TENANT, "--format", "xml"], /--format: "xml" is not one of table, json/],
     [["scan", "--tenant-id", TENANT, "--log-level", "loud"], /--log-level: "loud"/],
-    [["scan", "--tenant-id", TENANT, "--user", "not-a-user"], /--user: "not-a-user" is neither an object id/],
-    [["scan", "--tenant-id", TENANT, "--role", " "], /--role: " " is empty/],
+    [
+      ["scan", "--tenant-id", TENANT, "--user", "not-a-user"],
+      /--user: "not-a-user" is neither an object id \(a GUID\) nor a user principal name: it must contain "@"/,
+    ],
+    [
+      ["scan", "--tenant-id", TENANT, "--role", " "],
+      /--role: " " must be a role display name or role template id \(a non-empty string\)/,
+    ],
     [
       ["scan", "--tenant-id", TENANT, "--role", "Global\u0007Admin"],
       /--role: "Global\\u0007Admin" contains control characters/,

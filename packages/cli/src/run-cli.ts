@@ -2,6 +2,7 @@
  * The command line's entry: dispatches to `demo`, `scan` or `audit` and turns every failure into a
  * message on stderr and an exit status (2 bad input, 1 nothing could be read or an unexpected error).
  */
+import { describeValue } from "@rotation-exclusion/core";
 import { runAuditCommand } from "./audit-command.js";
 import { credentialSecrets } from "./cli-credential.js";
 import { isCliError } from "./cli-error.js";
@@ -9,7 +10,6 @@ import type { CliIo } from "./cli-io.js";
 import { runDemoCommand } from "./demo-command.js";
 import { MAIN_HELP } from "./help-text.js";
 import { runScanCommand } from "./scan-command.js";
-import { showValue } from "./tenant-command-options.js";
 
 const COMMANDS = {
   demo: runDemoCommand,
@@ -44,7 +44,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (!Object.hasOwn(COMMANDS, command)) {
     io.stderr.write(
-      `rotation-exclusion: unknown command ${showValue(command)}; use demo, scan or audit (see --help).\n`,
+      `rotation-exclusion: unknown command ${describeValue(command)}; use demo, scan or audit (see --help).\n`,
     );
     return 2;
   }

@@ -4,6 +4,7 @@
  * and the bad value; a value that may hold credentials (a URL with user info) is never echoed.
  */
 import { parseArgs } from "node:util";
+import { describeValue, isGuid, roleNameProblem, userPrincipalNameProblem } from "@rotation-exclusion/core";
 import { GRAPH_CLOUDS, type GraphCloud, isGraphCloud } from "@rotation-exclusion/graph-adapter";
 import { createCliError } from "./cli-error.js";
 
@@ -31,23 +32,13 @@ export interface TenantCommandOptions {
   readonly help: boolean;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
-const MAX_ROLE_LENGTH = 256;
-
-/** Shows a value in an error message: quoted, control characters escaped, long values cut. */
-export function showValue(value: string): string {
-  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-}
-
 function usage(message: string): never {
   throw createCliError("usage", message);
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
-    usage(`${flag}: ${showValue(value)} is not one of ${allowed.join(", ")}.`);
+    usage(`${flag}: ${describeValue(value)} is not one of ${allowed.join(", ")}.`);
   }
   return value as T;
 }
@@ -58,36 +49,35 @@ function checkGraphBaseUrl(value: string): string {
     url = new URL(value);
   } catch {
     return usage(
-      `--graph-base-url: ${showValue(value)} is not an absolute URL (example: https://graph.microsoft.us).`,
+      `--graph-base-url: ${describeValue(value)} is not an absolute URL (example: https://graph.microsoft.us).`,
     );
   }
   if (url.username !== "" || url.password !== "") {
     // Do not echo it: user info may be a password.
     usage("--graph-base-url: the URL must not contain user info (credentials); give the Graph root only.");
   }
-  if (url.protocol !== "https:") usage(`--graph-base-url: ${showValue(value)} must use https://.`);
+  if (url.protocol !== "https:") usage(`--graph-base-url: ${describeValue(value)} must use https://.`);
   if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
     usage(
-      `--graph-base-url: ${showValue(value)} must be the Graph root without a path or version (like https://graph.microsoft.us).`,
+      `--graph-base-url: ${describeValue(value)} must be the Graph root without a path or version (like https://graph.microsoft.us).`,
     );
   }
   return url.origin;
 }
 
+// Roles and users are checked by core's own rules, so the CLI refuses exactly what the guard would.
 function checkRole(value: string): string {
-  if (value.trim() === "")
-    usage(`--role: ${showValue(value)} is empty; give a role name or role template id.`);
-  if (value.length > MAX_ROLE_LENGTH)
-    usage(`--role: ${showValue(value)} is longer than ${MAX_ROLE_LENGTH} characters.`);
-  if (CONTROL_CHARS.test(value)) usage(`--role: ${showValue(value)} contains control characters.`);
+  const problem = roleNameProblem(value);
+  if (problem !== undefined) usage(`--role: ${describeValue(value)} ${problem}.`);
   return value.trim();
 }
 
 function checkUser(value: string): string {
-  if (GUID.test(value)) return value.toLowerCase();
-  if (CONTROL_CHARS.test(value) || !value.includes("@") || value.length > 1024) {
+  if (isGuid(value)) return value.toLowerCase();
+  const problem = userPrincipalNameProblem(value);
+  if (problem !== undefined) {
     usage(
-      `--user: ${showValue(value)} is neither an object id (a GUID) nor a user principal name (name@domain).`,
+      `--user: ${describeValue(value)} is neither an object id (a GUID) nor a user principal name: it ${problem}.`,
     );
   }
   return value;
@@ -152,14 +142,16 @@ export function parseTenantCommandOptions(
     logLevel: oneOf("--log-level", text("log-level") ?? "warn", LOG_LEVELS),
     help,
   };
-  if (!isGraphCloud(parsed.cloud)) usage(`--cloud: ${showValue(parsed.cloud)} is not a cloud.`);
+  if (!isGraphCloud(parsed.cloud)) usage(`--cloud: ${describeValue(parsed.cloud)} is not a cloud.`);
   if (help) return { tenantId: tenantId ?? "", ...parsed };
   if (tenantId === undefined || tenantId === "") {
     usage(`${options.command}: --tenant-id is required (or set AZURE_TENANT_ID).`);
   }
-  if (!GUID.test(tenantId)) {
+  if (!isGuid(tenantId)) {
     const source = tenantFlag === undefined ? "AZURE_TENANT_ID" : "--tenant-id";
-    usage(`${source}: ${showValue(tenantId)} is not a tenant id; give the directory (tenant) id, a GUID.`);
+    usage(
+      `${source}: ${describeValue(tenantId)} is not a tenant id; give the directory (tenant) id, a GUID.`,
+    );
   }
   return { tenantId: tenantId.toLowerCase(), ...parsed };
 }
