@@ -43,6 +43,15 @@ export function nextStepFor(code: GraphDirectoryErrorCode): string {
   return NEXT_STEP[code];
 }
 
+/**
+ * The error's message without its generic next step: what failed, for a caller that knows the precise
+ * next step (core names the permission a role read needs).
+ */
+export function whatFailed(error: GraphDirectoryError): string {
+  const step = ` ${NEXT_STEP[error.code]}`;
+  return error.message.endsWith(step) ? error.message.slice(0, -step.length) : error.message;
+}
+
 /** Where the failure happened, for messages: "Listing users with isManagementRestricted on tenant t". */
 export interface FailureContext {
   readonly what: string;
@@ -74,15 +83,14 @@ export function errorFromResponse(
   // Graph's own id, never the `client-request-id` it echoes (that one is ours: docs/decisions/0004).
   const requestId = header("request-id") ?? graph.requestId;
   const said = graph.code !== undefined ? ` ${graph.code}${graph.message ? `: ${graph.message}` : ""}` : "";
-  return createGraphDirectoryError(
-    code,
-    `${context.what} on tenant ${context.tenantId} failed with HTTP ${status}${said}. ${NEXT_STEP[code]}`,
-    {
-      status,
-      graphCode: graph.code,
-      graphMessage: graph.message,
-      requestId,
-      retryAfterMs: parseRetryAfterMs(header("retry-after")),
-    },
-  );
+  const failed = `${context.what} on tenant ${context.tenantId} failed with HTTP ${status}${said}`;
+  // Graph's own message usually ends its sentence already ("...complete the operation.").
+  const stop = /[.!?]$/.test(failed) ? "" : ".";
+  return createGraphDirectoryError(code, `${failed}${stop} ${NEXT_STEP[code]}`, {
+    status,
+    graphCode: graph.code,
+    graphMessage: graph.message,
+    requestId,
+    retryAfterMs: parseRetryAfterMs(header("retry-after")),
+  });
 }

@@ -22,6 +22,7 @@ import {
   isGraphDirectoryError,
 } from "./graph-directory-error.js";
 import { readAllPages } from "./graph-paging.js";
+import { whatFailed } from "./graph-response-error.js";
 import { mapBounded } from "./map-bounded.js";
 import { type AssignmentItem, directoryUser, readAssignmentItem } from "./role-assignment-items.js";
 
@@ -30,29 +31,20 @@ export type RoleHoldersRead = Awaited<ReturnType<NonNullable<DirectoryReader["re
 type RoleUserHolder = RoleHoldersRead["users"][number];
 type RoleOtherHolder = RoleHoldersRead["others"][number];
 type RoleReadFailure = RoleHoldersRead["failures"][number];
-type RoleStep = RoleReadFailure["step"];
-
-// The application permission each step needs; a 403 names it (PIM answers 403 with code UnknownError).
-const PERMISSION: Record<RoleStep, string> = {
-  "role-definition": "RoleManagement.Read.Directory",
-  "active-assignments": "RoleManagement.Read.Directory",
-  "eligible-assignments": "RoleEligibilitySchedule.Read.Directory",
-  "group-members": "GroupMember.Read.All",
-};
 
 /** An OData string literal: single quotes doubled (https://docs.oasis-open.org/odata/odata/v4.01/). */
 function odataString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
-function failureOf(step: RoleStep, error: GraphDirectoryError): DirectoryFailure {
+/**
+ * A failed step as core sees it. A 403 is `permission-missing` with a plain account of what failed; core
+ * names the permission each step needs (role-import-findings.ts), so it is said once, in one place.
+ */
+function failureOf(error: GraphDirectoryError): DirectoryFailure {
   const failure = toDirectoryFailure(error);
   if (error.status !== 403) return failure;
-  return {
-    ...failure,
-    kind: "permission-missing",
-    message: `${failure.message} The app likely lacks the application permission ${PERMISSION[step]} (with admin consent).`,
-  };
+  return { ...failure, kind: "permission-missing", message: whatFailed(error) };
 }
 
 function badPage(context: DirectoryContext, what: string, problem: string): GraphDirectoryError {
@@ -200,7 +192,7 @@ export async function readRoleHolders(
   const failures: RoleReadFailure[] = [];
   const lookup = await findRole(context, role, signal);
   if ("error" in lookup) {
-    const failure = failureOf("role-definition", lookup.error);
+    const failure = failureOf(lookup.error);
     return { role: null, users, others, complete: false, failures: [{ step: "role-definition", failure }] };
   }
   const definition = lookup.role;
@@ -212,7 +204,7 @@ export async function readRoleHolders(
     assignments.push(...read.items);
     if (read.error !== undefined) {
       const step = kind === "active" ? "active-assignments" : "eligible-assignments";
-      failures.push({ step, failure: failureOf(step, read.error) });
+      failures.push({ step, failure: failureOf(read.error) });
     }
   }
 
@@ -233,7 +225,7 @@ export async function readRoleHolders(
       step: "group-members",
       groupId,
       groupDisplayName: groups.get(groupId) ?? null,
-      failure: failureOf("group-members", members.error),
+      failure: failureOf(members.error),
     });
   }
 

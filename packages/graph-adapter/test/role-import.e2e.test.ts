@@ -136,6 +136,34 @@ describe("role import over the Graph adapter and the fake Graph server", () => {
       expect(setup.store.snapshot().find((account) => account.objectId === id)?.autoRotate).toBe(false);
     }
   });
+
+  it("names the permission a refused role read needs exactly once in each finding, in plain sentences", async () => {
+    const fixture = emergencyAccessTenant();
+    await using setup = await setUp(fixture.tenant);
+    const messageOf = async (code: string) => {
+      const plan = await setup.guard.planRoleImport({ roles: GA });
+      expect(plan.complete).toBe(false);
+      return plan.findings.find((finding) => finding.code === code)?.message ?? "";
+    };
+    setup.graph.server.configure({ permissions: { groupMemberRead: false } });
+    const group = await messageOf("ROLE_GROUP_UNREADABLE");
+    setup.graph.server.configure({ permissions: { groupMemberRead: true } });
+    setup.graph.server.addFault({
+      match: { route: "roleAssignments.list" },
+      effect: { kind: "error", status: 403 },
+    });
+    const active = await messageOf("ROLE_ASSIGNMENTS_UNREADABLE");
+    const expected = [
+      [group, "GroupMember.Read.All"],
+      [active, "RoleManagement.Read.Directory"],
+    ] as const;
+    for (const [message, permission] of expected) {
+      expect(message).toContain("HTTP 403 Authorization_RequestDenied");
+      expect(message.split(permission)).toHaveLength(2);
+      expect(message).not.toMatch(/\.\./);
+      expect(message).not.toContain("Grant the app the Graph application permission this read needs");
+    }
+  });
 });
 
 describe("an exclusion run over the Graph adapter and the fake Graph server", () => {
