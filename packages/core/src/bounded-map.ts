@@ -51,10 +51,12 @@ export async function boundedMap<T>(
   let end: BoundedMapEnd | undefined;
   let workFailure: { error: unknown } | undefined;
   let pulling: Promise<unknown> = Promise.resolve();
+  // A function, not a narrowed property read: the signal may abort while a pull awaits.
+  const stopping = () => signal?.aborted === true;
 
   const pull = async (): Promise<{ item: T; index: number } | undefined> => {
     if (end !== undefined || workFailure !== undefined) return undefined;
-    if (signal?.aborted === true) {
+    if (stopping()) {
       end = { status: "stopped", started };
       return undefined;
     }
@@ -70,7 +72,7 @@ export async function boundedMap<T>(
       return undefined;
     }
     // An async source may have taken a while: an abort meanwhile still stops before this item starts.
-    if (signal?.aborted === true) {
+    if (stopping()) {
       end = { status: "stopped", started };
       return undefined;
     }

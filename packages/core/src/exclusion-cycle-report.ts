@@ -19,6 +19,12 @@ export type TenantCycleStatus = "done" | "partial" | "failed" | "deferred";
 /** Why a tenant was stopped early. */
 export type TenantStopCause = "cycle-deadline" | "tenant-deadline" | "aborted";
 
+/**
+ * Why a whole cycle ended early: its deadline, the caller's signal, or a tenant source (the iterable
+ * of tenant ids) that threw, after which no further tenant was started.
+ */
+export type CycleStopCause = "cycle-deadline" | "aborted" | "tenant-source-failed";
+
 /** Account counts of one tenant's run (or of the whole cycle). */
 export interface CycleAccountCounts {
   /** Managed accounts listed. */
@@ -64,8 +70,10 @@ export interface TenantCycleResult {
 /** The result of `runExclusionCycle()`. */
 export interface ExclusionCycleReport {
   readonly dryRun: boolean;
-  /** Set when the cycle was cut short: by its deadline, or by the caller's signal. */
-  readonly stoppedBy?: "cycle-deadline" | "aborted" | undefined;
+  /** Set when the cycle was cut short: by its deadline, the caller's signal, or a failing tenant source. */
+  readonly stoppedBy?: CycleStopCause | undefined;
+  /** With `stoppedBy: "tenant-source-failed"`: what the tenant source threw, redacted. */
+  readonly sourceError?: { readonly name: string; readonly message: string } | undefined;
   readonly tenantCounts: {
     readonly total: number;
     readonly done: number;
@@ -93,7 +101,7 @@ export type ExclusionCycleEvent =
       readonly result: TenantCycleResult;
       readonly finished: number;
     }
-  | { readonly type: "cycle-stopping"; readonly cause: "cycle-deadline" | "aborted" };
+  | { readonly type: "cycle-stopping"; readonly cause: CycleStopCause };
 
 /** All-zero account counts. */
 export const NO_ACCOUNTS: CycleAccountCounts = {

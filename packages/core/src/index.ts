@@ -38,6 +38,7 @@ export type {
 export type {
   CycleAccountCounts,
   CycleGraphCounts,
+  CycleStopCause,
   ExclusionCycleEvent,
   ExclusionCycleReport,
   TenantCycleResult,

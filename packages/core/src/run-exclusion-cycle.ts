@@ -4,10 +4,12 @@
  * under a whole-cycle deadline after which unfinished tenants stop writing and keep what they wrote.
  */
 import type { AccountStore } from "./account-store.js";
+import { type BoundedMapEnd, boundedMap } from "./bounded-map.js";
 import type { DirectoryReader } from "./directory-reader.js";
 import { summarizeError } from "./error-summary.js";
 import {
   addCounts,
+  type CycleStopCause,
   countAccounts,
   type ExclusionCycleEvent,
   type ExclusionCycleReport,
@@ -107,30 +109,15 @@ function validate(options: ExclusionCycleOptions): void {
   }
 }
 
-/** Pulls tenant ids one at a time from an array, iterable or async iterable, dropping duplicates. */
-function tenantSource(tenants: Iterable<string> | AsyncIterable<string>) {
-  const iterator =
-    Symbol.asyncIterator in tenants
-      ? (tenants as AsyncIterable<string>)[Symbol.asyncIterator]()
-      : (tenants as Iterable<string>)[Symbol.iterator]();
+/** The tenant ids, lower-cased, each once; read lazily from an array, iterable or async iterable. */
+async function* distinctTenants(tenants: Iterable<string> | AsyncIterable<string>): AsyncGenerator<string> {
   const seen = new Set<string>();
-  let pulling: Promise<unknown> = Promise.resolve();
-  let index = 0;
-  // Workers ask concurrently; an iterator must be asked one at a time.
-  return (): Promise<{ tenantId: string; index: number } | undefined> => {
-    const next = pulling.then(async () => {
-      for (;;) {
-        const step = await iterator.next();
-        if (step.done === true) return undefined;
-        const tenantId = typeof step.value === "string" ? step.value.toLowerCase() : String(step.value);
-        if (seen.has(tenantId)) continue;
-        seen.add(tenantId);
-        return { tenantId, index: index++ };
-      }
-    });
-    pulling = next.catch(() => {});
-    return next;
-  };
+  for await (const value of tenants) {
+    const tenantId = typeof value === "string" ? value.toLowerCase() : String(value);
+    if (seen.has(tenantId)) continue;
+    seen.add(tenantId);
+    yield tenantId;
+  }
 }
 
 /** A deadline as an AbortSignal with a typed reason, and a way to clear its timer. */
@@ -265,39 +252,48 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
     };
   }
 
-  const next = tenantSource(options.tenants);
-  const worker = async () => {
-    for (;;) {
-      const item = await next();
-      if (item === undefined) return;
-      if (cycleSignal.aborted) {
-        finish(item.index, {
-          tenantId: item.tenantId,
-          status: "deferred",
-          stoppedBy: stopCause(),
-          accounts: NO_ACCOUNTS,
-          graph: NO_GRAPH,
-          durationMs: 0,
-        });
-        continue;
-      }
-      started += 1;
-      emit({ type: "tenant-started", tenantId: item.tenantId, started });
-      finish(item.index, await runTenant(item.tenantId));
-    }
-  };
+  // Not stopped by the cycle's signal: tenants still queued after it are each reported deferred.
+  let end: BoundedMapEnd = { status: "done", started: 0 };
   try {
-    await Promise.all(Array.from({ length: options.concurrency ?? DEFAULTS.concurrency }, worker));
+    end = await boundedMap(
+      distinctTenants(options.tenants),
+      async (tenantId, index) => {
+        if (cycleSignal.aborted) {
+          finish(index, {
+            tenantId,
+            status: "deferred",
+            stoppedBy: stopCause(),
+            accounts: NO_ACCOUNTS,
+            graph: NO_GRAPH,
+            durationMs: 0,
+          });
+          return;
+        }
+        started += 1;
+        emit({ type: "tenant-started", tenantId, started });
+        finish(index, await runTenant(tenantId));
+      },
+      { concurrency: options.concurrency ?? DEFAULTS.concurrency },
+    );
   } finally {
     cycleDeadline.clear();
     cycleSignal.removeEventListener("abort", onCycleStopping);
+  }
+  // A tenant source that fails ends the cycle early but not in error: the tenants that ran are reported
+  // (their writes finished before we resolve), the ones never read are simply not in the report.
+  let sourceError: { name: string; message: string } | undefined;
+  if (end.status === "source-failed") {
+    sourceError = summarizeError(end.error);
+    log.error({ error: sourceError }, "reading the tenant list failed; no further tenant was started");
+    emit({ type: "cycle-stopping", cause: "tenant-source-failed" });
   }
   return summarize(results, {
     dryRun,
     startedMs,
     finishedMs: clock(),
-    stopped: cycleSignal.aborted,
-    stopCause,
+    stoppedBy:
+      sourceError !== undefined ? "tenant-source-failed" : cycleSignal.aborted ? stopCause() : undefined,
+    sourceError,
   });
 }
 
@@ -343,8 +339,8 @@ function summarize(
     dryRun: boolean;
     startedMs: number;
     finishedMs: number;
-    stopped: boolean;
-    stopCause: () => "cycle-deadline" | "aborted";
+    stoppedBy: CycleStopCause | undefined;
+    sourceError: { name: string; message: string } | undefined;
   },
 ): ExclusionCycleReport {
   const tenantCounts = { total: results.length, done: 0, partial: 0, failed: 0, deferred: 0, incomplete: 0 };
@@ -358,7 +354,8 @@ function summarize(
   }
   return {
     dryRun: run.dryRun,
-    ...(run.stopped ? { stoppedBy: run.stopCause() } : {}),
+    ...(run.stoppedBy !== undefined ? { stoppedBy: run.stoppedBy } : {}),
+    ...(run.sourceError !== undefined ? { sourceError: run.sourceError } : {}),
     tenantCounts,
     accounts,
     graph,

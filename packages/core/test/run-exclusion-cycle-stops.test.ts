@@ -38,6 +38,40 @@ function storeWith(override: Partial<AccountStore>) {
 }
 
 describe("runExclusionCycle stops what does not stop by itself", () => {
+  test("a tenant source that throws: no new tenant starts, the running one finishes, the cycle says why", async () => {
+    let writesAfterSettled = 0;
+    let settled = false;
+    const { fake } = storeWith({});
+    const store: AccountStore = {
+      list: (o) => fake.store.list(o),
+      async update(key, write, o) {
+        await tick(30);
+        if (settled) writesAfterSettled += 1;
+        return fake.store.update(key, write, o);
+      },
+    };
+    async function* tenants() {
+      yield T1;
+      await tick(5);
+      throw new Error("tenant DB down");
+    }
+    const events: ExclusionCycleEvent[] = [];
+    const report = await runExclusionCycle({
+      tenants: tenants(),
+      createDirectory: directory,
+      accounts: () => store,
+      concurrency: 2,
+      onProgress: (event) => events.push(event),
+    });
+    settled = true;
+    await tick(100);
+    expect(report.stoppedBy).toBe("tenant-source-failed");
+    expect(report.sourceError).toMatchObject({ name: "Error", message: "tenant DB down" });
+    expect(report.tenants).toMatchObject([{ tenantId: T1, status: "done" }]);
+    expect(writesAfterSettled).toBe(0);
+    expect(events).toContainEqual({ type: "cycle-stopping", cause: "tenant-source-failed" });
+  });
+
   test("a finished cycle no longer listens to the host's long-lived signal", async () => {
     const shutdown = new AbortController();
     const late: string[] = [];
