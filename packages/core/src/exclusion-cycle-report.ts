@@ -58,6 +58,11 @@ export interface TenantCycleResult {
   readonly snapshotComplete?: boolean | undefined;
   /** Why the snapshot was incomplete (`throttled`, `permission-missing`, ...). */
   readonly incompleteReason?: UnknownReasonCode | undefined;
+  /**
+   * Set when the tenant's run had not settled `stopGraceMs` after it was stopped: it was left to finish
+   * on its own (it starts no new write), and this says what may still be in flight.
+   */
+  readonly unsettled?: string | undefined;
   /** For `failed`: what failed, redacted. */
   readonly error?: { readonly name: string; readonly message: string; readonly code?: string } | undefined;
   readonly accounts: CycleAccountCounts;
@@ -137,4 +142,44 @@ export function addCounts<T extends { readonly [K in keyof T]: number }>(a: T, b
   const sum = { ...a } as Record<keyof T, number>;
   for (const key of Object.keys(b) as (keyof T)[]) sum[key] = (sum[key] ?? 0) + b[key];
   return sum as T;
+}
+
+/** Why a tenant's snapshot was incomplete: the reason of its first undecided account. */
+export function firstUnknownReason(report: ExclusionReport) {
+  const verdict = report.deferred.find((entry) => entry.verdict.status === "unknown")?.verdict;
+  return verdict?.status === "unknown" ? verdict.reasonCode : "snapshot-incomplete";
+}
+
+/** The cycle report from the tenants' results (in tenant order) and how the cycle ran. */
+export function summarizeCycle(
+  results: readonly TenantCycleResult[],
+  run: {
+    dryRun: boolean;
+    startedMs: number;
+    finishedMs: number;
+    stoppedBy: CycleStopCause | undefined;
+    sourceError: { name: string; message: string } | undefined;
+  },
+): ExclusionCycleReport {
+  const tenantCounts = { total: results.length, done: 0, partial: 0, failed: 0, deferred: 0, incomplete: 0 };
+  let accounts = NO_ACCOUNTS;
+  let graph = NO_GRAPH;
+  for (const result of results) {
+    tenantCounts[result.status] += 1;
+    if (result.status === "done" && result.snapshotComplete === false) tenantCounts.incomplete += 1;
+    accounts = addCounts(accounts, result.accounts);
+    graph = addCounts(graph, result.graph);
+  }
+  return {
+    dryRun: run.dryRun,
+    ...(run.stoppedBy !== undefined ? { stoppedBy: run.stoppedBy } : {}),
+    ...(run.sourceError !== undefined ? { sourceError: run.sourceError } : {}),
+    tenantCounts,
+    accounts,
+    graph,
+    startedAt: new Date(run.startedMs).toISOString(),
+    finishedAt: new Date(run.finishedMs).toISOString(),
+    wallTimeMs: run.finishedMs - run.startedMs,
+    tenants: results,
+  };
 }

@@ -8,13 +8,13 @@ import { type BoundedMapEnd, boundedMap } from "./bounded-map.js";
 import type { DirectoryReader } from "./directory-reader.js";
 import { summarizeError } from "./error-summary.js";
 import {
-  addCounts,
-  type CycleStopCause,
   countAccounts,
   type ExclusionCycleEvent,
   type ExclusionCycleReport,
+  firstUnknownReason,
   NO_ACCOUNTS,
   NO_GRAPH,
+  summarizeCycle,
   type TenantCycleResult,
   type TenantStopCause,
 } from "./exclusion-cycle-report.js";
@@ -23,6 +23,13 @@ import { type Logger, silentLogger } from "./logger.js";
 import { createRotationExclusionError, isRotationExclusionError } from "./rotation-exclusion-error.js";
 import { createRotationGuard, type RotationGuardOptions } from "./rotation-guard.js";
 import type { SnapshotStore } from "./snapshot-store.js";
+import {
+  afterStopGrace,
+  countingWrites,
+  deadlineSignal,
+  GAVE_UP,
+  type WriteCounts,
+} from "./tenant-run-bounds.js";
 
 /** Guard settings shared by every tenant of a cycle. */
 export type CycleGuardOptions = Omit<
@@ -44,6 +51,13 @@ export interface ExclusionCycleOptions {
   deadlineMs?: number;
   /** Budget of one tenant, so that a stuck tenant cannot hold a slot for the whole cycle. Default: none. */
   tenantDeadlineMs?: number;
+  /**
+   * After a tenant is stopped (either deadline, or the caller's signal), how long its writes in flight
+   * may take to settle. A run still going after that (a store call or `onReleased` hook that never
+   * settles) is reported, left to finish on its own and no longer waited for; it starts no new write.
+   * Default 5000. `Infinity` waits for every run however long it takes.
+   */
+  stopGraceMs?: number;
   /** Report what would change without writing anything. Default false. */
   dryRun?: boolean;
   /** Stops the cycle like the deadline does; the cycle still resolves with its report. */
@@ -69,6 +83,7 @@ const DEFAULTS = {
   concurrency: 16,
   deadlineMs: Number.POSITIVE_INFINITY,
   tenantDeadlineMs: Number.POSITIVE_INFINITY,
+  stopGraceMs: 5_000,
   dryRun: false,
   logger: silentLogger,
   clock: Date.now,
@@ -104,6 +119,10 @@ function validate(options: ExclusionCycleOptions): void {
       invalid(`${name} must be a number of milliseconds > 0`);
     }
   }
+  const { stopGraceMs } = options;
+  if (stopGraceMs !== undefined && !(typeof stopGraceMs === "number" && stopGraceMs >= 0)) {
+    invalid("stopGraceMs must be a number of milliseconds >= 0");
+  }
   if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
     invalid("onProgress must be a function");
   }
@@ -118,13 +137,6 @@ async function* distinctTenants(tenants: Iterable<string> | AsyncIterable<string
     seen.add(tenantId);
     yield tenantId;
   }
-}
-
-/** A deadline as an AbortSignal with a typed reason, and a way to clear its timer. */
-function deadlineSignal(ms: number, cause: TenantStopCause) {
-  const controller = new AbortController();
-  const timer = Number.isFinite(ms) ? setTimeout(() => controller.abort(cause), ms) : undefined;
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 /**
@@ -151,6 +163,7 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
   const dryRun = options.dryRun ?? DEFAULTS.dryRun;
   const keepReports = options.keepReports ?? DEFAULTS.keepReports;
   const tenantDeadlineMs = options.tenantDeadlineMs ?? DEFAULTS.tenantDeadlineMs;
+  const stopGraceMs = options.stopGraceMs ?? DEFAULTS.stopGraceMs;
   const startedMs = clock();
   const cycleDeadline = deadlineSignal(options.deadlineMs ?? DEFAULTS.deadlineMs, "cycle-deadline");
   const cycleSignal = options.signal
@@ -199,7 +212,24 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
     const signal = AbortSignal.any([cycleSignal, tenantDeadline.signal]);
     const stoppedBy = (): TenantStopCause =>
       cycleSignal.aborted ? stopCause() : tenantDeadline.signal.aborted ? "tenant-deadline" : "aborted";
-    const writes = { issued: 0, settled: 0 };
+    const writes: WriteCounts = { issued: 0, settled: 0 };
+    const givenUp = (): TenantCycleResult => {
+      const inFlight = writes.issued - writes.settled;
+      const unsettled =
+        `the tenant's run had not settled ${stopGraceMs} ms after it was stopped (a store call, a read or the ` +
+        "onReleased hook did not return); it was left to finish on its own and starts no new write" +
+        (inFlight > 0 ? `; ${inFlight} write(s) in flight may still land` : "");
+      log.warn({ tenantId, writesIssued: writes.issued, writesInFlight: inFlight }, unsettled);
+      return {
+        ...base,
+        // A write issued may have landed: partial. None issued: none will be, the run is stopped.
+        status: writes.issued > 0 ? "partial" : "deferred",
+        stoppedBy: stoppedBy(),
+        unsettled,
+        graph: graphCounts(),
+        durationMs: elapsed(),
+      };
+    };
     let report: ExclusionReport;
     try {
       directory = options.createDirectory(tenantId);
@@ -212,7 +242,18 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
         clock,
         ...(options.snapshotStore ? { snapshotStore: options.snapshotStore } : {}),
       });
-      report = await guard.excludeFromAutoRotation({ dryRun, signal });
+      // The run honours the signal, but a store call or hook that never settles would hold the cycle
+      // forever: once stopped, the run gets stopGraceMs more, then is left to settle on its own (its
+      // outcome is caught, so it can never be an unhandled rejection).
+      const outcome = guard.excludeFromAutoRotation({ dryRun, signal }).then(
+        (done) => ({ report: done }),
+        (error: unknown) => ({ error }),
+      );
+      const grace = afterStopGrace(signal, stopGraceMs);
+      const settled = await Promise.race([outcome, grace.expired]).finally(grace.cancel);
+      if (settled === GAVE_UP) return givenUp();
+      if ("error" in settled) throw settled.error;
+      report = settled.report;
     } catch (error) {
       if (signal.aborted && (error === signal.reason || error === options.signal?.reason)) {
         // Stopped before any write: nothing of this tenant changed.
@@ -287,7 +328,7 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
     log.error({ error: sourceError }, "reading the tenant list failed; no further tenant was started");
     emit({ type: "cycle-stopping", cause: "tenant-source-failed" });
   }
-  return summarize(results, {
+  return summarizeCycle(results, {
     dryRun,
     startedMs,
     finishedMs: clock(),
@@ -295,73 +336,4 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
       sourceError !== undefined ? "tenant-source-failed" : cycleSignal.aborted ? stopCause() : undefined,
     sourceError,
   });
-}
-
-/**
- * The tenant's store, counting the writes issued and settled, so that a stopped tenant can be told
- * `partial` (a write may have landed) from `deferred` (none was issued). A store that is not one is
- * passed through untouched for the guard to refuse.
- */
-function countingWrites(store: AccountStore, writes: { issued: number; settled: number }): AccountStore {
-  const usable =
-    typeof store === "object" &&
-    store !== null &&
-    typeof store.list === "function" &&
-    typeof store.update === "function" &&
-    (store.add === undefined || typeof store.add === "function");
-  if (!usable) return store;
-  const count = async <T>(write: () => Promise<T>): Promise<T> => {
-    writes.issued += 1;
-    try {
-      return await write();
-    } finally {
-      writes.settled += 1;
-    }
-  };
-  const { add } = store;
-  return {
-    list: (listOptions) => store.list(listOptions),
-    update: (key, write, writeOptions) => count(() => store.update(key, write, writeOptions)),
-    ...(typeof add === "function"
-      ? { add: (account, addOptions) => count(() => add.call(store, account, addOptions)) }
-      : {}),
-  };
-}
-
-function firstUnknownReason(report: ExclusionReport) {
-  const verdict = report.deferred.find((entry) => entry.verdict.status === "unknown")?.verdict;
-  return verdict?.status === "unknown" ? verdict.reasonCode : "snapshot-incomplete";
-}
-
-function summarize(
-  results: readonly TenantCycleResult[],
-  run: {
-    dryRun: boolean;
-    startedMs: number;
-    finishedMs: number;
-    stoppedBy: CycleStopCause | undefined;
-    sourceError: { name: string; message: string } | undefined;
-  },
-): ExclusionCycleReport {
-  const tenantCounts = { total: results.length, done: 0, partial: 0, failed: 0, deferred: 0, incomplete: 0 };
-  let accounts = NO_ACCOUNTS;
-  let graph = NO_GRAPH;
-  for (const result of results) {
-    tenantCounts[result.status] += 1;
-    if (result.status === "done" && result.snapshotComplete === false) tenantCounts.incomplete += 1;
-    accounts = addCounts(accounts, result.accounts);
-    graph = addCounts(graph, result.graph);
-  }
-  return {
-    dryRun: run.dryRun,
-    ...(run.stoppedBy !== undefined ? { stoppedBy: run.stoppedBy } : {}),
-    ...(run.sourceError !== undefined ? { sourceError: run.sourceError } : {}),
-    tenantCounts,
-    accounts,
-    graph,
-    startedAt: new Date(run.startedMs).toISOString(),
-    finishedAt: new Date(run.finishedMs).toISOString(),
-    wallTimeMs: run.finishedMs - run.startedMs,
-    tenants: results,
-  };
 }

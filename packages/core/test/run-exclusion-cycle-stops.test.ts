@@ -38,6 +38,116 @@ function storeWith(override: Partial<AccountStore>) {
 }
 
 describe("runExclusionCycle stops what does not stop by itself", () => {
+  test("a store write that never settles: the tenant is partial after its deadline and the grace period", async () => {
+    const { fake, store } = storeWith({});
+    let updates = 0;
+    store.update = async (key, write, o) => {
+      updates += 1;
+      // The first write lands; the second never answers.
+      return updates === 1 ? fake.store.update(key, write, o) : pending();
+    };
+    const report = await within(
+      runExclusionCycle({
+        tenants: [T1, T2],
+        createDirectory: directory,
+        accounts: (id) => (id === T1 ? store : storeWith({}).store),
+        guardOptions: { writeConcurrency: 1 },
+        tenantDeadlineMs: 30,
+        stopGraceMs: 20,
+      }),
+    );
+    if (report === "pending") throw new Error("the cycle did not settle");
+    const [first, second] = report.tenants;
+    expect(first).toMatchObject({ status: "partial", stoppedBy: "tenant-deadline" });
+    expect(first?.unsettled).toMatch(/1 write.* in flight/);
+    // The stuck tenant did not hold its slot: the next one ran.
+    expect(second).toMatchObject({ status: "done" });
+    expect(updates).toBe(2);
+  });
+
+  test("a store list that never settles: the tenant is deferred after the cycle deadline and the grace period", async () => {
+    const { store } = storeWith({ list: () => pending() });
+    const report = await within(
+      runExclusionCycle({
+        tenants: [T1],
+        createDirectory: directory,
+        accounts: () => store,
+        deadlineMs: 30,
+        stopGraceMs: 20,
+      }),
+    );
+    if (report === "pending") throw new Error("the cycle did not settle");
+    expect(report.stoppedBy).toBe("cycle-deadline");
+    expect(report.tenants[0]).toMatchObject({ status: "deferred", stoppedBy: "cycle-deadline" });
+    expect(report.tenants[0]?.unsettled).toMatch(/starts no new write/);
+  });
+
+  test("a run given up on that fails later is no unhandled rejection; a bad stopGraceMs is refused", async () => {
+    let lateFailure = false;
+    const { store } = storeWith({
+      list: () =>
+        new Promise((_, reject) =>
+          setTimeout(() => {
+            lateFailure = true;
+            reject(new Error("store timed out"));
+          }, 60),
+        ),
+    });
+    const report = await runExclusionCycle({
+      tenants: [T1],
+      createDirectory: directory,
+      accounts: () => store,
+      deadlineMs: 10,
+      stopGraceMs: 0,
+    });
+    expect(report.tenants[0]).toMatchObject({ status: "deferred", stoppedBy: "cycle-deadline" });
+    expect(lateFailure).toBe(false);
+    await tick(100);
+    // The orphaned run rejected after the cycle resolved; vitest fails the file on an unhandled rejection.
+    expect(lateFailure).toBe(true);
+    for (const stopGraceMs of [-1, Number.NaN, "5000"]) {
+      await expect(
+        runExclusionCycle({
+          tenants: [T1],
+          createDirectory: directory,
+          accounts: () => store,
+          stopGraceMs: stopGraceMs as number,
+        }),
+      ).rejects.toThrow(/stopGraceMs/);
+    }
+  });
+
+  test("an onReleased hook that never settles: the tenant is partial and the cycle settles", async () => {
+    const fake = createFakeStore(standardAccounts());
+    // The first cycle excludes Alice, Dave and Erin; then every restricted unit is gone, so the
+    // second cycle releases them and calls the hook, which never answers.
+    await runExclusionCycle({ tenants: [T1], createDirectory: directory, accounts: () => fake.store });
+    const tenant = standardTenant();
+    tenant.units = [];
+    let released = 0;
+    const report = await within(
+      runExclusionCycle({
+        tenants: [T1],
+        createDirectory: () => createFakeDirectory(tenant, { canReadHidden: true }).reader,
+        accounts: () => fake.store,
+        guardOptions: {
+          writeConcurrency: 1,
+          onReleased: () => {
+            released += 1;
+            return pending();
+          },
+        },
+        tenantDeadlineMs: 30,
+        stopGraceMs: 10,
+      }),
+    );
+    if (report === "pending") throw new Error("the cycle did not settle");
+    // The hook holds the only write slot; after the deadline no further write starts.
+    expect(released).toBe(1);
+    expect(fake.writes).toHaveLength(4);
+    expect(report.tenants[0]).toMatchObject({ status: "partial", stoppedBy: "tenant-deadline" });
+  });
+
   test("a tenant source that throws: no new tenant starts, the running one finishes, the cycle says why", async () => {
     let writesAfterSettled = 0;
     let settled = false;
