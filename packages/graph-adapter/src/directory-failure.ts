@@ -43,3 +43,14 @@ export function namesMissingRestrictedProperty(error: GraphDirectoryError): bool
     error.graphMessage.toLowerCase().includes("ismanagementrestricted")
   );
 }
+
+/**
+ * Graph's answer for a tenant without Entra ID P2 / ID Governance: 400 `AadPremiumLicenseRequired`,
+ * "The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license." (older
+ * wording: "The tenant needs an AAD Premium 2 license."). See decision 0008.
+ */
+export function needsPremiumLicence(error: GraphDirectoryError): boolean {
+  if (error.status !== 400 && error.status !== 403) return false;
+  if (error.graphCode?.toLowerCase() === "aadpremiumlicenserequired") return true;
+  return /needs (to have )?(an )?(aad premium|microsoft entra id p2)/i.test(error.graphMessage ?? "");
+}

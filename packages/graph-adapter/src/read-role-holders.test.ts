@@ -99,6 +99,85 @@ describe("readRoleHolders over the fake Graph server", () => {
     });
   });
 
+  it("reports non-user members of a role-assignable group as other holders through each of its assignments", async () => {
+    const { tenant, ids, groupAssignment } = roleTenant();
+    const robot = "0000aaaa-0000-4000-8000-00000000b0b0";
+    const kiosk = "0000aaaa-0000-4000-8000-00000000c0c0";
+    await using graph = await directoryOverFakeGraph(tenant, {
+      faults: [
+        {
+          match: { route: "groups.members", objectId: ids.admins },
+          effect: {
+            kind: "transform-body",
+            transform: (body) => {
+              const page = body as { value: unknown[] };
+              page.value.push(
+                { "@odata.type": "#microsoft.graph.servicePrincipal", id: robot, displayName: "Robot" },
+                { "@odata.type": "#microsoft.graph.device", id: kiosk, displayName: "Kiosk" },
+              );
+              return body;
+            },
+          },
+        },
+      ],
+    });
+    const read = await graph.directory.readRoleHolders("Global Administrator");
+    expect(read.complete).toBe(true);
+    // Users are unchanged: a service principal or a device is never an account to import.
+    expect(read.users.map((h) => h.user.id)).not.toContain(robot);
+    expect(read.users.map((h) => h.user.id)).not.toContain(kiosk);
+    const viaGroup = read.others.filter((o) => o.principalId === robot || o.principalId === kiosk);
+    expect(viaGroup).toEqual([
+      {
+        principalId: robot,
+        principalType: "servicePrincipal",
+        displayName: "Robot",
+        kind: "active",
+        directoryScopeId: "/",
+        assignmentId: groupAssignment,
+      },
+      expect.objectContaining({ principalId: kiosk, principalType: "other", kind: "active" }),
+      expect.objectContaining({ principalId: robot, principalType: "servicePrincipal", kind: "eligible" }),
+      expect.objectContaining({ principalId: kiosk, principalType: "other", kind: "eligible" }),
+    ]);
+  });
+
+  it("reports a tenant without the licence PIM needs as an unsupported eligibility read, saying so", async () => {
+    const { tenant, ids } = roleTenant();
+    await using graph = await directoryOverFakeGraph(tenant, {
+      faults: [
+        {
+          // As Graph answers a tenant without Entra ID P2 (maester365/maester#1421).
+          match: { route: "roleEligibility.list" },
+          effect: {
+            kind: "error",
+            status: 400,
+            code: "AadPremiumLicenseRequired",
+            message:
+              "The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.",
+          },
+        },
+      ],
+    });
+    const read = await graph.directory.readRoleHolders("Global Administrator");
+    expect(read.complete).toBe(false);
+    expect(read.failures).toEqual([
+      {
+        step: "eligible-assignments",
+        failure: expect.objectContaining({
+          kind: "unsupported",
+          status: 400,
+          code: "AadPremiumLicenseRequired",
+        }),
+      },
+    ]);
+    const message = read.failures[0]?.failure.message ?? "";
+    expect(message).toContain("licence");
+    expect(message).toContain("Entra ID P2");
+    expect(message).not.toContain("Graph rejected the query");
+    expect(read.users.map((h) => h.user.id)).toContain(ids.direct);
+  });
+
   it("finds a role by a display name with quotes, sent as a doubled-quote OData literal", async () => {
     const { tenant, ids } = roleTenant();
     await using graph = await directoryOverFakeGraph(tenant);

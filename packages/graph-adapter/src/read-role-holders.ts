@@ -2,8 +2,9 @@
  * The holders of one directory role, for "import every Global Administrator": the role definition (by
  * display name through an OData string literal, or by id), its active assignments and its PIM eligibility
  * instances with `$expand=principal`, and each role-assignable group expanded once to its direct user
- * members, a few groups at a time. Every failed step is reported (never thrown), so an unreadable group
- * makes the read incomplete instead of silently dropping its members.
+ * members, a few groups at a time (members that are not users are reported as other holders). Every
+ * failed step is reported (never thrown), so an unreadable group makes the read incomplete instead of
+ * silently dropping its members; a tenant without the licence PIM needs is said to be one.
  * See https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments,
  * https://learn.microsoft.com/graph/api/rbacapplication-list-roleeligibilityscheduleinstances and
  * https://learn.microsoft.com/graph/api/group-list-members.
@@ -15,7 +16,7 @@ import {
   isGuid,
 } from "@rotation-exclusion/core";
 import { type DirectoryContext, graphUrl, objectId, odataType, stringOrNull } from "./directory-context.js";
-import { toDirectoryFailure } from "./directory-failure.js";
+import { needsPremiumLicence, toDirectoryFailure } from "./directory-failure.js";
 import {
   createGraphDirectoryError,
   type GraphDirectoryError,
@@ -43,6 +44,14 @@ function odataString(value: string): string {
  */
 function failureOf(error: GraphDirectoryError): DirectoryFailure {
   const failure = toDirectoryFailure(error);
+  if (needsPremiumLicence(error)) {
+    // Not a query to fix or a read to retry: this tenant lacks the licence PIM needs (decision 0008).
+    return {
+      ...failure,
+      kind: "unsupported",
+      message: `${whatFailed(error)} The tenant has no Microsoft Entra ID P2 or ID Governance licence, which PIM eligibility needs; its eligible holders cannot be listed.`,
+    };
+  }
   if (error.status !== 403) return failure;
   return { ...failure, kind: "permission-missing", message: whatFailed(error) };
 }
@@ -144,8 +153,16 @@ async function readAssignments(
   return { items, error: result.error };
 }
 
+/** A member of a role-assignable group that is not a user: it holds the role, but is never imported. */
+interface NonUserMember {
+  readonly id: string;
+  readonly type: RoleOtherHolder["principalType"];
+  readonly displayName: string | null;
+}
+
 interface GroupMembers {
   readonly users: DirectoryUser[];
+  readonly nonUsers: NonUserMember[];
   readonly error?: GraphDirectoryError | undefined;
 }
 
@@ -155,6 +172,7 @@ async function readGroupMembers(
   signal: AbortSignal | undefined,
 ): Promise<GroupMembers> {
   const users: DirectoryUser[] = [];
+  const nonUsers: NonUserMember[] = [];
   const what = `Listing members of role-assignable group ${groupId}`;
   const result = await readAllPages(context.runner, {
     firstUrl: graphUrl(
@@ -168,16 +186,26 @@ async function readGroupMembers(
     signal,
     onPage(items) {
       const page: DirectoryUser[] = [];
+      const others: NonUserMember[] = [];
       for (const item of items) {
         const id = objectId(item);
         if (id === undefined) throw badPage(context, what, "a member without an id was returned");
-        // Role-assignable groups cannot nest groups; only users are accounts to import.
-        if (odataType(item) === "microsoft.graph.user") page.push(directoryUser(item, id));
+        const type = odataType(item);
+        // Only users are accounts to import. Anything else (a service principal, or a type we do not
+        // know) still holds the role through the group, so it is reported, never dropped.
+        if (type === "microsoft.graph.user") page.push(directoryUser(item, id));
+        else
+          others.push({
+            id,
+            type: type === "microsoft.graph.serviceprincipal" ? "servicePrincipal" : "other",
+            displayName: stringOrNull(item, "displayName"),
+          });
       }
       users.push(...page);
+      nonUsers.push(...others);
     },
   });
-  return { users, error: result.error };
+  return { users, nonUsers, error: result.error };
 }
 
 /** Reads the holders of `role` (display name or role definition id); rejects only with the abort reason. */
@@ -241,7 +269,16 @@ export async function readRoleHolders(
     } else if (principal.type === "group") {
       const via = { groupId: principal.id, groupDisplayName: principal.displayName };
       // Members read before a failing page are still holders; the failure makes the read incomplete.
-      for (const user of membersOf.get(principal.id)?.users ?? []) users.push({ ...base, user, via });
+      const members = membersOf.get(principal.id);
+      for (const user of members?.users ?? []) users.push({ ...base, user, via });
+      for (const member of members?.nonUsers ?? []) {
+        others.push({
+          ...base,
+          principalId: member.id,
+          principalType: member.type,
+          displayName: member.displayName,
+        });
+      }
     } else {
       others.push({
         ...base,
