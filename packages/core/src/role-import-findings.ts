@@ -23,9 +23,16 @@ function describeFailure(failure: DirectoryFailure): string {
 }
 
 function nextStep(failure: DirectoryFailure, permission: string): string {
-  return failure.kind === "permission-missing"
-    ? `The app likely lacks ${permission}; grant it and plan the import again.`
-    : `Plan the import again later (this read needs ${permission}).`;
+  switch (failure.kind) {
+    case "permission-missing":
+      return `The app likely lacks ${permission}; grant it and plan the import again.`;
+    case "unsupported":
+      // The directory cannot serve this read at all (for PIM: no Entra ID P2 / ID Governance licence);
+      // retrying or granting a permission will not help.
+      return "The tenant cannot serve this read (see the message above); retrying will not change it.";
+    default:
+      return `Plan the import again later (this read needs ${permission}).`;
+  }
 }
 
 function roleName(role: RoleImportRole): string {

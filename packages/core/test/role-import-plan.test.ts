@@ -153,6 +153,26 @@ describe("planRoleImport", () => {
     expect(roleFindings[2]?.message).toContain("again later");
   });
 
+  test("an eligibility read the tenant cannot serve (no P2 licence) does not blame a permission", async () => {
+    const tenant = roleTenant();
+    const ga = tenant.roles?.[0];
+    if (ga) {
+      ga.failures = [
+        {
+          step: "eligible-assignments",
+          failure: { kind: "unsupported", status: 400, message: "the tenant lacks an Entra ID P2 licence" },
+        },
+      ];
+    }
+    const f = createFixture({ tenant });
+    const plan = await f.guard.planRoleImport({ roles: ["Global Administrator"] });
+    const finding = plan.findings.find((candidate) => candidate.code === "ROLE_ELIGIBILITY_UNREADABLE");
+    expect(plan.complete).toBe(false);
+    expect(finding?.message).toContain("P2 licence");
+    expect(finding?.message).toContain("retrying will not change it");
+    expect(finding?.message).not.toContain("RoleEligibilitySchedule.Read.Directory");
+  });
+
   test("users the snapshot cannot decide get ONE batched fresh check; a failed check parks them as pending", async () => {
     const f = createFixture({
       tenant: roleTenant(),
