@@ -11,7 +11,7 @@ import type {
 } from "@rotation-exclusion/core";
 import type { ContractFaultKind } from "./contract/directory-harness.js";
 import { failureForFault, type InMemoryFault } from "./in-memory-faults.js";
-import type { TenantModel } from "./tenant-model.js";
+import { objectKind, type TenantModel } from "./tenant-model.js";
 
 /** Core's role-holder read result, re-exported for the kit's users. */
 export type { RoleHoldersRead };
@@ -109,7 +109,24 @@ export async function readRoleHoldersInMemory(
         }
         for (const memberId of group.memberIds) {
           const member = tenant.users.get(memberId);
-          if (!member) continue;
+          if (!member) {
+            // Like the Graph reader: a non-user member holds the role too; it is reported, never imported.
+            const kind = objectKind(tenant, memberId);
+            if (kind === undefined) continue; // deleted objects are not listed by Graph either
+            const principal =
+              kind === "servicePrincipal" ? tenant.servicePrincipals.get(memberId) : undefined;
+            others.push({
+              ...base,
+              principalId: memberId,
+              principalType: kind === "servicePrincipal" ? "servicePrincipal" : "other",
+              displayName:
+                principal?.displayName ??
+                tenant.groups.get(memberId)?.displayName ??
+                tenant.devices.get(memberId)?.displayName ??
+                null,
+            });
+            continue;
+          }
           users.push({
             ...base,
             user: {

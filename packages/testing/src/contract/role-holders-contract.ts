@@ -105,6 +105,19 @@ export function describeRoleHoldersContract(harness: DirectoryHarness): void {
       expect(read.users.map((h) => h.user.id)).not.toContain(f.automation);
     });
 
+    it("reports a non-user member of a role-assignable group in others, never among users", async (context) => {
+      const f = roleContractTenant();
+      f.tenant.groups.get(f.adminGroup)?.memberIds.push(f.automation);
+      await using under = await setUp(harness, context, f);
+      const read = await under.read("Global Administrator");
+      const automation = read.others.filter((holder) => holder.principalId === f.automation);
+      // Once for its direct assignment, once through the group.
+      expect(automation).toHaveLength(2);
+      expect(automation.every((holder) => holder.principalType === "servicePrincipal")).toBe(true);
+      expect(read.users.map((h) => h.user.id)).not.toContain(f.automation);
+      expect(read.complete).toBe(true);
+    });
+
     it("tells unit-scoped assignments apart from tenant-wide ones", async (context) => {
       const f = roleContractTenant();
       await using under = await setUp(harness, context, f);
