@@ -132,7 +132,16 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
         { cause: error, status, requestId },
       );
     }
-    return call.accept({ status, headers: response.headers, json });
+    try {
+      return call.accept({ status, headers: response.headers, json });
+    } catch (error) {
+      // A 2xx (or accepted 424) whose items were throttled, as a $batch can be: the tenant's budget
+      // must hear of it as it hears of an outer 429, or it keeps sending at a rate Graph refuses.
+      if (isGraphDirectoryError(error) && error.status === 429 && status !== 429) {
+        budget?.reportThrottled(error.retryAfterMs ?? 0);
+      }
+      throw error;
+    }
   }
 
   return {

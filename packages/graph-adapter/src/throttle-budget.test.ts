@@ -221,4 +221,27 @@ describe("throttle budget over HTTP", () => {
     // The token is cached per tenant: eight pages, one token request.
     expect(paced.credential.issued).toHaveLength(1);
   });
+
+  test("a $batch item answered 429 is reported to the budget like an outer 429", async () => {
+    const builder = tenantBuilder();
+    const user = builder.user("checked");
+    const throttleBudget = createThrottleBudget();
+    await using graph = await directoryOverFakeGraph(
+      builder.build(),
+      {
+        faults: [
+          {
+            match: { route: "users.get", inBatch: true },
+            effect: { kind: "throttled", retryAfterSeconds: 0.05 },
+            times: 1,
+          },
+        ],
+      },
+      { throttleBudget, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+    );
+    const [check] = await graph.directory.checkUsers([{ id: user }]);
+    expect(check).toMatchObject({ outcome: "found" });
+    // The outer $batch answered 200; only its item said 429.
+    expect(throttleBudget.stats().throttledReported).toBe(1);
+  });
 });
