@@ -123,10 +123,14 @@ const fmtS = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(
 const fmtN = (n: number) =>
   n >= 100 ? Math.round(n).toLocaleString("en-US") : String(Math.round(n * 100) / 100);
 
+/** The benchmark's result goes to stdout (it is a program, not a library); progress goes to stderr. */
+const print = (text: string) => process.stdout.write(`${text}\n`);
+const progress = (text: string) => process.stderr.write(`${text}\n`);
+
 async function main(): Promise<void> {
   const started = performance.now();
   const { child: server, url, ca } = await startServer();
-  console.log(
+  print(
     `# rotation-exclusion benchmark: ${cpus().length} cores, Node ${process.version}, latency ${process.env.BENCH_LATENCY_MS ?? 50} ms\n`,
   );
   const rows: string[] = [];
@@ -163,13 +167,13 @@ async function main(): Promise<void> {
             result.cold.length > 0 ? fmtN(perTenant(steadyRuns)) : "same (no state)"
           } | ${fmtS(wallMs)} | ${exact ? `${throttled}${result.cold.length > 0 ? ` (cold ${coldThrottled})` : ""}` : `${throttled} at measured size`} | ${fmtS(cpuMs)} | ${Math.round(result.peakRssMb)} MB${exact ? "" : " (measured size)"} | ${how} |`,
         );
-        console.error(
+        progress(
           `${strategy} ${accounts}x${tenants}: ${((performance.now() - t0) / 1000).toFixed(1)} s  ${rows.at(-1)}`,
         );
       }
     }
   }
-  console.log(rows.join("\n"));
+  print(rows.join("\n"));
   if (only.has("classify")) {
     const spec: CellSpec = {
       strategy: "classify",
@@ -181,13 +185,13 @@ async function main(): Promise<void> {
       ca,
     };
     const result = await runCell(server, spec);
-    console.log(
+    print(
       `\nClassifying 100,000 managed accounts against a warm snapshot (dry-run exclusion, no I/O, median of ${CLASSIFY_RUNS}): ` +
         `classification alone (checking the listed accounts, deciding, planning) ${result.classifyCpuMs?.toFixed(1)} ms CPU, ` +
         `whole dry run ${result.cpuMsPerCycle.toFixed(1)} ms CPU.`,
     );
   }
-  console.log(`\nTotal benchmark time: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  print(`\nTotal benchmark time: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   server.send({ type: "stop" });
 }
 
