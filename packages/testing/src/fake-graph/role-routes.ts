@@ -7,7 +7,6 @@
 import {
   assignmentEntity,
   assignmentProperties,
-  DIRECTORY_OBJECT_PROPERTIES,
   directoryObjectEntity,
   ROLE_DEFINITION_PROPERTIES,
   roleDefinitionEntity,
@@ -19,6 +18,7 @@ import {
   jsonResponse,
   resourceNotFound,
 } from "./graph-response.js";
+import { memberListPage, parseMemberListQuery } from "./member-listing.js";
 import { matchesFilter } from "./odata-filter.js";
 import { collectionPage, contextUrl, isQueryError, parseQuery, project } from "./odata-query.js";
 import type { RouteContext } from "./route-context.js";
@@ -135,24 +135,10 @@ export function listRoleEligibilities(ctx: RouteContext): GraphResponse {
 /** `GET /groups/{id}/members` */
 export function listGroupMembers(ctx: RouteContext): GraphResponse {
   if (!ctx.settings.permissions.groupMemberRead) return forbidden(ctx.stamp);
-  const query = parseQuery(ctx, {
-    options: ["$select", "$top", "$skiptoken", "$count"],
-    entityType: "directoryObject",
-    resourceName: "DirectoryObject",
-    knownProperties: DIRECTORY_OBJECT_PROPERTIES,
-  });
+  const query = parseMemberListQuery(ctx);
   if (isQueryError(query)) return query;
   const id = ctx.params.id ?? "";
   const group = ctx.tenant.groups.get(id);
   if (group === undefined) return resourceNotFound(ctx.stamp, id);
-  const members = group.memberIds.flatMap((memberId) => {
-    const entity = directoryObjectEntity(ctx.tenant, memberId);
-    return entity === undefined ? [] : [entity];
-  });
-  return jsonResponse(
-    ctx.stamp,
-    collectionPage(ctx, members, query, contextUrl(ctx, "directoryObjects", query.select), (entity) =>
-      project(entity, query.select, undefined),
-    ),
-  );
+  return memberListPage(ctx, query, group.memberIds);
 }

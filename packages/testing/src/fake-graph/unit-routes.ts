@@ -5,13 +5,9 @@
  * See https://learn.microsoft.com/graph/api/directory-list-administrativeunits and
  * https://learn.microsoft.com/graph/api/administrativeunit-list-members.
  */
-import {
-  DIRECTORY_OBJECT_PROPERTIES,
-  directoryObjectEntity,
-  UNIT_PROPERTIES,
-  unitEntity,
-} from "./directory-entities.js";
+import { UNIT_PROPERTIES, unitEntity } from "./directory-entities.js";
 import { forbidden, type GraphResponse, jsonResponse, resourceNotFound } from "./graph-response.js";
+import { memberListPage, parseMemberListQuery } from "./member-listing.js";
 import { matchesFilter } from "./odata-filter.js";
 import { collectionPage, contextUrl, isQueryError, parseQuery, project } from "./odata-query.js";
 import type { RouteContext } from "./route-context.js";
@@ -45,13 +41,7 @@ export function listUnits(ctx: RouteContext): GraphResponse {
 /** `GET /directory/administrativeUnits/{id}/members` */
 export function listUnitMembers(ctx: RouteContext): GraphResponse {
   const id = ctx.params.id ?? "";
-  const query = parseQuery(ctx, {
-    // $filter and $search on members are advanced queries only; plain $filter is refused below.
-    options: ["$select", "$top", "$skiptoken", "$count"],
-    entityType: "directoryObject",
-    resourceName: "DirectoryObject",
-    knownProperties: DIRECTORY_OBJECT_PROPERTIES,
-  });
+  const query = parseMemberListQuery(ctx);
   if (isQueryError(query)) return query;
   const unit = ctx.tenant.units.get(id);
   if (unit === undefined) return resourceNotFound(ctx.stamp, id);
@@ -61,14 +51,5 @@ export function listUnitMembers(ctx: RouteContext): GraphResponse {
     if (behavior === "forbidden") return forbidden(ctx.stamp);
     memberIds = behavior === "empty" ? [] : memberIds.filter((memberId) => !ctx.tenant.users.has(memberId));
   }
-  const members = memberIds.flatMap((memberId) => {
-    const entity = directoryObjectEntity(ctx.tenant, memberId);
-    return entity === undefined ? [] : [entity];
-  });
-  return jsonResponse(
-    ctx.stamp,
-    collectionPage(ctx, members, query, contextUrl(ctx, "directoryObjects", query.select), (entity) =>
-      project(entity, query.select, undefined),
-    ),
-  );
+  return memberListPage(ctx, query, memberIds);
 }
