@@ -6,78 +6,15 @@
 import {
   type AutoRotateRecord,
   createRotationGuard,
-  type DirectoryFailureKind,
   type ManagedAccount,
   ROTATION_EXCLUSION_ACTOR,
 } from "@rotation-exclusion/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import {
-  createFakeDirectory,
-  type FakeFaults,
-  type FakeTenant,
-  guid,
-  trulyRestricted,
-} from "./fake-directory.js";
+import { directoryFaultsArb as faultsArb, tenantArb, USERS } from "./directory-arbitraries.js";
+import { createFakeDirectory, type FakeFaults, type FakeTenant, trulyRestricted } from "./fake-directory.js";
 import { createFakeStore, type SeedAccount } from "./fake-store.js";
 import { TENANT_ID } from "./guard-fixture.js";
-
-const USERS = Array.from({ length: 6 }, (_, i) => ({
-  id: guid(i + 1),
-  userPrincipalName: `user${i + 1}@contoso.test`,
-}));
-const USER_IDS = USERS.map((u) => u.id);
-const KINDS: DirectoryFailureKind[] = [
-  "throttled",
-  "permission-missing",
-  "not-found",
-  "unsupported",
-  "bad-response",
-  "unavailable",
-];
-const MAX_UNITS = 4;
-
-const tenantArb = fc
-  .array(
-    fc.record({
-      restricted: fc.boolean(),
-      hidden: fc.boolean(),
-      dynamic: fc.boolean(),
-      userIds: fc.subarray(USER_IDS),
-      groupIds: fc.subarray([guid(200)]),
-    }),
-    { maxLength: MAX_UNITS },
-  )
-  .map(
-    (units): FakeTenant => ({
-      users: USERS,
-      units: units.map((unit, i) => ({ ...unit, id: guid(100 + i) })),
-    }),
-  );
-
-// Mostly fault-free reads, so that complete snapshots (where "not protected" is possible) are common.
-const sometimes = <T>(arb: fc.Arbitrary<T>) =>
-  fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: arb, weight: 1 });
-const pageFaultArb = sometimes(fc.record({ kind: fc.constantFrom(...KINDS), afterCount: fc.nat(6) }));
-
-const faultsArb = fc
-  .record({
-    primarySignal: fc.constantFrom("available", "available", "unsupported", "forbidden"),
-    protectedUsers: pageFaultArb,
-    unitList: pageFaultArb,
-    unitMembers: fc.array(sometimes(pageFaultArb), { minLength: MAX_UNITS, maxLength: MAX_UNITS }),
-    canReadHidden: fc.boolean(),
-    // Without Member.Read.Hidden a hidden unit lists nothing, or silently only its non-user members.
-    hiddenUnitBehavior: fc.constantFrom<"empty" | "omit-users">("empty", "omit-users"),
-    checkUsers: sometimes(fc.constantFrom(...KINDS)),
-  })
-  .map(({ unitMembers, ...rest }): FakeFaults => {
-    const perUnit: Record<string, { kind: DirectoryFailureKind; afterCount: number }> = {};
-    unitMembers.forEach((fault, i) => {
-      if (fault) perUnit[guid(100 + i)] = fault;
-    });
-    return { ...rest, unitMembers: perUnit };
-  });
 
 type InitialState = "on" | "operator" | "ours" | "oursReleased" | "pending";
 const record = (
