@@ -14,6 +14,7 @@ export default defineConfig({
   },
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    globalSetup: ["scripts/vitest-global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

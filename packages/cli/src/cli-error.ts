@@ -3,7 +3,7 @@
  * a typo from an unreachable tenant. Messages name the flag and the value; never a token or secret.
  */
 
-const CLI_ERROR_BRAND = Symbol.for("rotation-exclusion.cli.error");
+import { defineErrorType } from "@rotation-exclusion/core/internal";
 
 /** Every `code` a {@link CliError} can carry, with the exit status it ends the process with. */
 export const CLI_ERROR_CODES = [
@@ -28,6 +28,13 @@ export interface CliErrorOptions {
   readonly cause?: unknown;
 }
 
+const errorType = defineErrorType<CliError, "exitCode">({
+  name: "CliError",
+  brand: "@rotation-exclusion/cli/CliError",
+  codes: CLI_ERROR_CODES,
+  fields: ["exitCode"],
+});
+
 /**
  * Creates a {@link CliError}.
  *
@@ -35,19 +42,10 @@ export interface CliErrorOptions {
  * throw createCliError("usage", `--cloud: "mars" is not a cloud; use global, usgov, usgov-dod or china.`);
  */
 export function createCliError(code: CliErrorCode, message: string, options: CliErrorOptions = {}): CliError {
-  const error = new Error(message, "cause" in options ? { cause: options.cause } : undefined);
-  Object.defineProperty(error, "name", { value: "CliError", enumerable: false });
-  Object.defineProperty(error, "code", { value: code, enumerable: true });
-  Object.defineProperty(error, "exitCode", { value: code === "usage" ? 2 : 1, enumerable: true });
-  Object.defineProperty(error, CLI_ERROR_BRAND, { value: true, enumerable: false });
-  return error as CliError;
+  return errorType.create(code, message, { ...options, exitCode: code === "usage" ? 2 : 1 });
 }
 
 /** True for any {@link CliError}, including one created by another copy of this package. */
 export function isCliError(value: unknown): value is CliError {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[CLI_ERROR_BRAND] === true
-  );
+  return errorType.is(value);
 }

@@ -1,11 +1,12 @@
 /** `rotation-exclusion demo`: both rotation cycles of the demo as aligned tables and a one-line summary. */
 import { parseArgs } from "node:util";
-import { describeValue, type Evidence } from "@rotation-exclusion/core";
+import type { Evidence } from "@rotation-exclusion/core";
+import { describeValue } from "@rotation-exclusion/core/internal";
 import type { RotationOutcome } from "@rotation-exclusion/testing";
 import { createCliError } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { createCliLogger } from "./cli-logger.js";
-import { type DemoResult, runDemo } from "./demo-run.js";
+import type { DemoResult } from "./demo-run.js";
 import { DEMO_HELP } from "./help-text.js";
 import { LOG_LEVELS, type LogLevel } from "./tenant-command-options.js";
 import { formatTable } from "./text-table.js";
@@ -146,6 +147,9 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
       `--log-level: ${describeValue(level)} is not one of ${LOG_LEVELS.join(", ")}.`,
     );
   }
+  // The embedded tenant and the fake Graph server come from the testing kit, loaded only for the demo:
+  // `scan` and `audit` against a real tenant never load it.
+  const { runDemo } = await import("./demo-run.js");
   const result = await runDemo(createCliLogger(level as LogLevel, { destination: io.stderr }));
   io.stdout.write(
     format === "json"

@@ -2,7 +2,7 @@
  * The command line's entry: dispatches to `demo`, `scan` or `audit` and turns every failure into a
  * message on stderr and an exit status (2 bad input, 1 nothing could be read or an unexpected error).
  */
-import { describeValue } from "@rotation-exclusion/core";
+import { describeValue } from "@rotation-exclusion/core/internal";
 import { runAuditCommand } from "./audit-command.js";
 import { credentialSecrets } from "./cli-credential.js";
 import { isCliError } from "./cli-error.js";

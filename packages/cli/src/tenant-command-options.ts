@@ -4,7 +4,12 @@
  * and the bad value; a value that may hold credentials (a URL with user info) is never echoed.
  */
 import { parseArgs } from "node:util";
-import { describeValue, isGuid, roleNameProblem, userPrincipalNameProblem } from "@rotation-exclusion/core";
+import {
+  describeValue,
+  isGuid,
+  roleNameProblem,
+  userPrincipalNameProblem,
+} from "@rotation-exclusion/core/internal";
 import { GRAPH_CLOUDS, type GraphCloud, isGraphCloud } from "@rotation-exclusion/graph-adapter";
 import { createCliError } from "./cli-error.js";
 

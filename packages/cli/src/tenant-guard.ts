@@ -1,10 +1,9 @@
 /**
  * Wires one command run against a real tenant: credential, Graph directory (the real adapter), and a
- * rotation guard over an empty in-memory store, so the commands read and decide but never write.
+ * read-only rotation guard (no account store), so the commands read and decide but can never write.
  */
 import { createRotationGuard, type RotationGuard } from "@rotation-exclusion/core";
 import { createGraphDirectory, type GraphDirectory } from "@rotation-exclusion/graph-adapter";
-import { createInMemoryAccountStore } from "@rotation-exclusion/testing";
 import type { Logger } from "pino";
 import { createCliCredential, signIn } from "./cli-credential.js";
 import type { TenantCommandOptions } from "./tenant-command-options.js";
@@ -38,11 +37,6 @@ export async function createTenantGuard(
     ...(options.graphBaseUrl !== undefined ? { baseUrl: options.graphBaseUrl } : {}),
     logger,
   });
-  const guard = createRotationGuard({
-    tenantId: options.tenantId,
-    directory,
-    accounts: createInMemoryAccountStore(),
-    logger,
-  });
+  const guard = createRotationGuard({ tenantId: options.tenantId, directory, logger });
   return { guard, directory };
 }

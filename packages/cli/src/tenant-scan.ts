@@ -118,8 +118,7 @@ interface Entry {
 export async function scanTenant(guard: RotationGuard, request: TenantScanRequest): Promise<TenantScan> {
   const { signal } = request;
   // A dry exclusion run over an empty store is the guard's way to take a fresh snapshot.
-  await guard.excludeFromAutoRotation({ dryRun: true, signal });
-  const snapshot = guard.lastSnapshot() as TenantSnapshot;
+  const snapshot = await guard.refreshSnapshot({ signal });
   const entries = new Map<string, Entry>();
   const add = (key: string, verdict: Verdict, upn: string | null, source: string) => {
     const entry = entries.get(key);

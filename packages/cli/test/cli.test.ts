@@ -3,13 +3,16 @@
  * statuses, one JSON document on stdout, logs on stderr, and no token or secret in either.
  */
 import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import {
   emergencyAccessTenant,
   type FakeGraphServer,
   startFakeGraphServer,
 } from "@rotation-exclusion/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI_MAIN, ensureBuiltCli } from "./built-cli.js";
+
+/** The built executable (vitest's global setup builds it when stale). */
+const CLI_MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
 const TOKEN = "tok-SECRET-7f3a9c0e1d";
 const CLIENT_SECRET = "sec-SECRET-client-5b2e";
@@ -48,7 +51,6 @@ let graph: (extra?: Record<string, string>) => Record<string, string>;
 let target: string[];
 
 beforeAll(async () => {
-  await ensureBuiltCli();
   server = await startFakeGraphServer(tenant);
   graph = (extra = {}) => ({ NODE_EXTRA_CA_CERTS: server.caFile, GRAPH_ACCESS_TOKEN: TOKEN, ...extra });
   target = ["--tenant-id", tenant.tenantId, "--graph-base-url", server.url];

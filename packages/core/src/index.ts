@@ -1,107 +1,21 @@
-export {
-  type AccountInput,
-  describeValue,
-  isGuid,
-  parseAccountInput,
-  userPrincipalNameProblem,
-} from "./account-input.js";
-export {
-  type AccountStore,
-  type AccountWrite,
-  type AccountWriteResult,
-  type AutoRotateRecord,
-  type ManagedAccount,
-  type NewManagedAccount,
-  ROTATION_EXCLUSION_ACTOR,
-} from "./account-store.js";
-export type { ApplyRoleImportOptions } from "./apply-role-import.js";
-export type {
-  AccountRef,
-  DirectoryFailure,
-  DirectoryFailureKind,
-  DirectoryReader,
-  DirectoryStats,
-  DirectoryUser,
-  PrimarySignal,
-  ProtectedUsersRead,
-  ReadOptions,
-  RestrictedUnit,
-  RestrictedUnitsRead,
-  RoleHoldersRead,
-  RoleOtherHolder,
-  RoleReadFailure,
-  RoleUserHolder,
-  RotationFailure,
-  UnitMembers,
-  UserCheck,
-} from "./directory-reader.js";
-export type {
-  CycleAccountCounts,
-  CycleGraphCounts,
-  CycleStopCause,
-  ExclusionCycleEvent,
-  ExclusionCycleReport,
-  TenantCycleResult,
-  TenantCycleStatus,
-  TenantStopCause,
-} from "./exclusion-cycle-report.js";
-export type {
-  AccountOutcome,
-  ConflictOutcome,
-  ErrorOutcome,
-  ExclusionReport,
-  ExclusionTimings,
-  ReleasedEvent,
-  SnapshotSummary,
-} from "./exclusion-report.js";
-export { FINDING_CODES, type Finding, type FindingCode } from "./finding.js";
-export { type Logger, silentLogger } from "./logger.js";
-export { describesRestrictedManagementDenial } from "./restricted-management-denial.js";
-export type {
-  PlanRoleImportOptions,
-  RoleImportAccount,
-  RoleImportAs,
-  RoleImportOther,
-  RoleImportPath,
-  RoleImportPlan,
-  RoleImportRole,
-} from "./role-import-plan.js";
-export type {
-  RoleImportConflict,
-  RoleImportEntry,
-  RoleImportError,
-  RoleImportReport,
-  RoleImportUpdate,
-} from "./role-import-report.js";
-export { MAX_ROLE_NAME_LENGTH, parseRoleNames, roleNameProblem } from "./role-input.js";
-export {
-  createRotationExclusionError,
-  isRotationExclusionError,
-  ROTATION_EXCLUSION_ERROR_CODES,
-  type RotationExclusionError,
-  type RotationExclusionErrorCode,
-  type RotationExclusionErrorOptions,
-} from "./rotation-exclusion-error.js";
+/**
+ * `@rotation-exclusion/core`: decide which Entra accounts sit in a restricted management administrative
+ * unit and keep them out of automatic password rotation, with evidence. Pure logic, no I/O.
+ *
+ * Implementing a directory reader or a store? The ports are also at `@rotation-exclusion/core/ports`.
+ */
+
+// ── The rotation guard: one tenant, before and during each rotation cycle ─────────────────────────
 export {
   type CheckOptions,
   createRotationGuard,
   type ExcludeFromAutoRotationOptions,
   type RotationGuard,
-  type RotationGuardOptions,
-} from "./rotation-guard.js";
-export {
-  type CycleGuardOptions,
-  type ExclusionCycleOptions,
-  runExclusionCycle,
-} from "./run-exclusion-cycle.js";
-export {
-  createInMemorySnapshotStore,
-  type InMemorySnapshotStore,
-  type SnapshotStore,
-  STORED_SNAPSHOT_VERSION,
-  type StoredSnapshot,
-} from "./snapshot-store.js";
-export type { IncompleteCause, SnapshotFailure, SnapshotUnit, TenantSnapshot } from "./tenant-snapshot.js";
+} from "./guard/rotation-guard.js";
+export type { RotationGuardOptions } from "./guard/guard-options.js";
+export type { AccountInput } from "./guard/account-input.js";
+
+// ── Verdicts: protected, not-protected or unknown, with the reason and the evidence ───────────────
 export {
   type Evidence,
   type NotProtectedVerdict,
@@ -113,4 +27,85 @@ export {
   type UnknownVerdict,
   type Verdict,
   type VerdictStatus,
-} from "./verdict.js";
+} from "./verdict/verdict.js";
+export { describesRestrictedManagementDenial } from "./verdict/restricted-management-denial.js";
+
+// ── What an exclusion run reports ─────────────────────────────────────────────────────────────────
+export type {
+  AccountOutcome,
+  ConflictOutcome,
+  ErrorOutcome,
+  ExclusionReport,
+  ExclusionTimings,
+  ReleasedEvent,
+  SnapshotSummary,
+} from "./guard/exclusion-report.js";
+export type {
+  IncompleteCause,
+  SnapshotFailure,
+  SnapshotUnit,
+  TenantSnapshot,
+} from "./snapshot/tenant-snapshot.js";
+export { FINDING_CODES, type Finding, type FindingCode } from "./snapshot/finding.js";
+
+// ── Importing the holders of directory roles ──────────────────────────────────────────────────────
+export type {
+  PlanRoleImportOptions,
+  RoleImportAccount,
+  RoleImportAs,
+  RoleImportOther,
+  RoleImportPath,
+  RoleImportPlan,
+  RoleImportRole,
+} from "./role-import/plan-role-import.js";
+export type { ApplyRoleImportOptions } from "./role-import/apply-role-import.js";
+export type {
+  RoleImportConflict,
+  RoleImportEntry,
+  RoleImportError,
+  RoleImportReport,
+  RoleImportUpdate,
+} from "./role-import/role-import-report.js";
+
+// ── Many tenants: one cycle over every customer tenant ────────────────────────────────────────────
+export {
+  type CycleGuardOptions,
+  type ExclusionCycleOptions,
+  runExclusionCycle,
+} from "./cycle/run-exclusion-cycle.js";
+export type {
+  CycleAccountCounts,
+  CycleGraphCounts,
+  CycleStopCause,
+  ExclusionCycleEvent,
+  ExclusionCycleReport,
+  TenantCycleResult,
+  TenantCycleStatus,
+  TenantStopCause,
+} from "./cycle/exclusion-cycle-report.js";
+export {
+  createInMemorySnapshotStore,
+  type InMemorySnapshotStore,
+} from "./snapshot/in-memory-snapshot-store.js";
+
+// ── Errors ────────────────────────────────────────────────────────────────────────────────────────
+export {
+  isRotationExclusionError,
+  ROTATION_EXCLUSION_ERROR_CODES,
+  type RotationExclusionError,
+  type RotationExclusionErrorCode,
+} from "./rotation-exclusion-error.js";
+
+// ── What the host provides: its account store, a snapshot store, a logger, a directory reader ─────
+export {
+  type AccountStore,
+  type AccountWrite,
+  type AccountWriteResult,
+  type AutoRotateRecord,
+  type ManagedAccount,
+  type NewManagedAccount,
+  ROTATION_EXCLUSION_ACTOR,
+} from "./ports/account-store.js";
+export { type SnapshotStore, STORED_SNAPSHOT_VERSION, type StoredSnapshot } from "./ports/snapshot-store.js";
+export { type Logger, silentLogger } from "./ports/logger.js";
+export type { DirectoryReader, RotationFailure } from "./ports/directory-reader.js";

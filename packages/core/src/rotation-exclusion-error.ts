@@ -3,11 +3,12 @@
  * this error is only for broken input, broken options, a failing account store, a missing optional
  * capability, or an abort.
  */
+import { defineErrorType } from "./internal/error-type.js";
 
 /**
  * Why a {@link RotationExclusionError} was thrown. The list is fixed: hosts switch on it.
- * `unsupported`: the directory or the store lacks an optional capability the call needs (for example
- * `readRoleHolders` or `add` for a role import).
+ * `unsupported`: the guard, the directory or the store lacks a capability the call needs (an account
+ * store for a writing operation, `readRoleHolders` or `add` for a role import).
  */
 export type RotationExclusionErrorCode =
   | "invalid-input"
@@ -25,10 +26,6 @@ export const ROTATION_EXCLUSION_ERROR_CODES = [
   "unsupported",
 ] as const satisfies readonly RotationExclusionErrorCode[];
 
-// A registry symbol, so that the guard recognizes errors from another copy of this package
-// (two versions installed side by side, or a bundled copy).
-const BRAND: unique symbol = Symbol.for("@rotation-exclusion/core/RotationExclusionError") as never;
-
 /** An error of `@rotation-exclusion/core`, with a fixed `code` and the original error as `cause`. */
 export interface RotationExclusionError extends Error {
   readonly name: "RotationExclusionError";
@@ -37,40 +34,26 @@ export interface RotationExclusionError extends Error {
   readonly tenantId: string | undefined;
 }
 
-/** Options of {@link createRotationExclusionError}. */
-export interface RotationExclusionErrorOptions {
-  readonly cause?: unknown;
-  readonly tenantId?: string | undefined;
-}
+const errorType = defineErrorType<RotationExclusionError, "tenantId">({
+  name: "RotationExclusionError",
+  brand: "@rotation-exclusion/core/RotationExclusionError",
+  codes: ROTATION_EXCLUSION_ERROR_CODES,
+  fields: ["tenantId"],
+});
 
 /**
- * Creates a {@link RotationExclusionError}. The message should say what failed, on which tenant or
- * object, and what to do next; it must never contain a token, secret or password.
- *
- * @example
- * throw createRotationExclusionError("invalid-input", `"${value}" is not an Entra object id (a GUID)`);
+ * Creates a {@link RotationExclusionError} (internal: core's own code throws these). The message says
+ * what failed, on which tenant or object, and what to do next; never a token, secret or password.
  */
 export function createRotationExclusionError(
   code: RotationExclusionErrorCode,
   message: string,
-  options: RotationExclusionErrorOptions = {},
+  options: { readonly cause?: unknown; readonly tenantId?: string | undefined } = {},
 ): RotationExclusionError {
-  const error = new Error(message, "cause" in options ? { cause: options.cause } : undefined);
-  Object.defineProperties(error, {
-    name: { value: "RotationExclusionError", enumerable: false, configurable: true, writable: true },
-    code: { value: code, enumerable: true },
-    tenantId: { value: options.tenantId, enumerable: true },
-    [BRAND]: { value: true, enumerable: false },
-  });
-  return error as RotationExclusionError;
+  return errorType.create(code, message, options);
 }
 
 /** True for a {@link RotationExclusionError}, also one created by another copy of this package. */
 export function isRotationExclusionError(value: unknown): value is RotationExclusionError {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[BRAND] === true &&
-    (ROTATION_EXCLUSION_ERROR_CODES as readonly unknown[]).includes((value as { code?: unknown }).code)
-  );
+  return errorType.is(value);
 }

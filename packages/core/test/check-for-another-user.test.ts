@@ -8,8 +8,8 @@ import {
   createRotationGuard,
   type DirectoryReader,
   type NewManagedAccount,
-  type UserCheck,
 } from "@rotation-exclusion/core";
+import type { UserCheck } from "@rotation-exclusion/core/ports";
 import { describe, expect, test } from "vitest";
 
 const TENANT = "11111111-1111-4111-8111-111111111111";

@@ -3,9 +3,9 @@
  * users, up to four units (restricted or not, hidden, dynamic, with a group member), and faults that are
  * mostly absent so that complete snapshots, where "not protected" is possible, stay common.
  */
-import type { DirectoryFailureKind } from "@rotation-exclusion/core";
+import type { DirectoryFailureKind } from "@rotation-exclusion/core/ports";
 import fc from "fast-check";
-import { type FakeFaults, type FakeTenant, guid } from "./fake-directory.js";
+import { type FakeFaults, type FakeTenant, guid } from "./directory-fixture.js";
 
 export const USERS = Array.from({ length: 6 }, (_, i) => ({
   id: guid(i + 1),

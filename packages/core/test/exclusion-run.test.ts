@@ -5,7 +5,7 @@ import {
   ROTATION_EXCLUSION_ACTOR,
 } from "@rotation-exclusion/core";
 import { describe, expect, test, vi } from "vitest";
-import { guid } from "./fake-directory.js";
+import { guid } from "./directory-fixture.js";
 import {
   ALICE,
   BOB,
@@ -271,6 +271,8 @@ describe("excludeFromAutoRotation", () => {
           { id: DAVE, restricted: true, userIds: [] },
           { id: ERIN, restricted: true, dynamic: true, userIds: [ALICE], otherIds: [BOB] },
           { id: CAROL, restricted: true, hidden: true, userIds: [ALICE] },
+          // Listed after the failure: the unit list stops before it.
+          { id: BOB, restricted: true, userIds: [ALICE] },
         ],
       },
       faults: {

@@ -6,7 +6,7 @@ import {
   type FakeFaults,
   type FakeTenant,
   guid,
-} from "./fake-directory.js";
+} from "./directory-fixture.js";
 import { createFakeStore, type FakeStore, type SeedAccount } from "./fake-store.js";
 
 export const TENANT_ID = "11111111-2222-4333-8444-555555555555";

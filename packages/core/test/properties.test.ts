@@ -12,7 +12,12 @@ import {
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { directoryFaultsArb as faultsArb, tenantArb, USERS } from "./directory-arbitraries.js";
-import { createFakeDirectory, type FakeFaults, type FakeTenant, trulyRestricted } from "./fake-directory.js";
+import {
+  createFakeDirectory,
+  type FakeFaults,
+  type FakeTenant,
+  trulyRestricted,
+} from "./directory-fixture.js";
 import { createFakeStore, type SeedAccount } from "./fake-store.js";
 import { TENANT_ID } from "./guard-fixture.js";
 

@@ -1,6 +1,6 @@
 /** The role-holding tenant of core's role import tests (the guard fixture's tenant plus two roles). */
 import type { RoleImportAccount, RoleImportPlan } from "@rotation-exclusion/core";
-import { type FakeTenant, guid } from "./fake-directory.js";
+import { type FakeTenant, guid } from "./directory-fixture.js";
 import { ALICE, BOB, CAROL, ORDINARY_UNIT, standardTenant } from "./guard-fixture.js";
 
 export const GLOBAL_ADMIN = "62e90394-69f5-4237-9190-012177145e10";

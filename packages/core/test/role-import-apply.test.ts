@@ -5,7 +5,7 @@ import {
   ROTATION_EXCLUSION_ACTOR,
 } from "@rotation-exclusion/core";
 import { describe, expect, test } from "vitest";
-import { guid } from "./fake-directory.js";
+import { guid } from "./directory-fixture.js";
 import { ALICE, BOB, CAROL, createFixture, PUBLIC_UNIT, TENANT_ID } from "./guard-fixture.js";
 import { roleTenant } from "./role-fixture.js";
 

@@ -1,7 +1,7 @@
 /** checkProtection / isRotationProtected: verdicts, single-flight, abort, refresh intervals, input checks. */
 import { createRotationGuard, isRotationExclusionError, type Logger } from "@rotation-exclusion/core";
 import { describe, expect, test } from "vitest";
-import { guid } from "./fake-directory.js";
+import { guid } from "./directory-fixture.js";
 import {
   ALICE,
   BOB,

@@ -9,7 +9,7 @@ import {
   runExclusionCycle,
 } from "@rotation-exclusion/core";
 import { describe, expect, test } from "vitest";
-import { createFakeDirectory } from "./fake-directory.js";
+import { createFakeDirectory } from "./directory-fixture.js";
 import { createFakeStore } from "./fake-store.js";
 import { standardAccounts, standardTenant } from "./guard-fixture.js";
 

@@ -8,7 +8,7 @@ import {
   runExclusionCycle,
 } from "@rotation-exclusion/core";
 import { describe, expect, test } from "vitest";
-import { createFakeDirectory, type FakeDirectory, type FakeFaults, guid } from "./fake-directory.js";
+import { createFakeDirectory, type FakeDirectory, type FakeFaults, guid } from "./directory-fixture.js";
 import { createFakeStore, type FakeStore } from "./fake-store.js";
 import { standardAccounts, standardTenant } from "./guard-fixture.js";
 

@@ -67,7 +67,7 @@ describe("safety rule 1: an exclusion is persisted only on positive evidence", (
 describe("safety rule 2: not-protected comes only from a complete snapshot (or a fresh read of the user's flag)", () => {
   test("incomplete snapshot: no account is counted not-protected", async () => {
     const f = createFixture({
-      faults: { canReadHidden: true, protectedUsers: { kind: "throttled", afterCount: 5 } },
+      faults: { canReadHidden: true, protectedUsers: { kind: "throttled", afterCount: 1 } },
     });
     const report = await f.guard.excludeFromAutoRotation();
     expect(report.notProtectedCount).toBe(0);

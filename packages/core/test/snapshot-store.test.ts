@@ -8,7 +8,7 @@ import {
   type StoredSnapshot,
 } from "@rotation-exclusion/core";
 import { describe, expect, test } from "vitest";
-import { createFakeDirectory } from "./fake-directory.js";
+import { createFakeDirectory } from "./directory-fixture.js";
 import { createFakeStore } from "./fake-store.js";
 import { ALICE, DAVE, PUBLIC_UNIT, standardAccounts, standardTenant, TENANT_ID } from "./guard-fixture.js";
 

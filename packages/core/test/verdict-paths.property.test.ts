@@ -24,7 +24,7 @@ import {
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { directoryFaultsArb, tenantArb, USERS } from "./directory-arbitraries.js";
-import { createFakeDirectory, type FakeFaults, type FakeTenant } from "./fake-directory.js";
+import { createFakeDirectory, type FakeFaults, type FakeTenant } from "./directory-fixture.js";
 import { createFakeStore, type SeedAccount } from "./fake-store.js";
 import { TENANT_ID } from "./guard-fixture.js";
 

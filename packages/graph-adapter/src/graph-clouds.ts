@@ -3,7 +3,7 @@
  * See https://learn.microsoft.com/graph/deployments (national cloud deployments).
  */
 import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from "@azure/identity";
-import { createGraphDirectoryError } from "./graph-directory-error.js";
+import { createGraphDirectoryError } from "./errors/graph-directory-error.js";
 
 /** A Microsoft Graph deployment: the worldwide service or a national cloud. */
 export type GraphCloud = "global" | "usgov" | "usgov-dod" | "china";

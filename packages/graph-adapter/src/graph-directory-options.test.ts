@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  createGraphDirectory,
-  GRAPH_CLOUDS,
-  isGraphDirectoryError,
-  resolveGraphDirectoryOptions,
-} from "./index.js";
+import { isGraphDirectoryError } from "./errors/graph-directory-error.js";
+import { GRAPH_CLOUDS } from "./graph-clouds.js";
+import { createGraphDirectory } from "./graph-directory.js";
+import { resolveGraphDirectoryOptions } from "./graph-directory-options.js";
 
 const credential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const tenantId = "00000000-0000-4000-8000-000000000001";

@@ -4,14 +4,15 @@
  * rejected without repeating them).
  */
 import type { TokenCredential } from "@azure/identity";
-import pino, { type Logger } from "pino";
+import { bindLogger } from "@rotation-exclusion/core/internal";
+import { type Logger, silentLogger } from "@rotation-exclusion/core/ports";
 import { Agent, fetch as undiciFetch } from "undici";
+import { createGraphDirectoryError } from "./errors/graph-directory-error.js";
 import { GRAPH_CLOUDS, type GraphCloud, isGraphCloud } from "./graph-clouds.js";
-import { createGraphDirectoryError } from "./graph-directory-error.js";
-import { DEFAULT_MAX_PAGES } from "./graph-paging.js";
-import type { FetchFunction } from "./graph-transport.js";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
-import type { ThrottleBudget } from "./throttle-budget.js";
+import { DEFAULT_MAX_PAGES } from "./requests/graph-paging.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./requests/retry-policy.js";
+import type { ThrottleBudget } from "./requests/throttle-budget.js";
+import type { FetchFunction } from "./transport/graph-transport.js";
 
 /** Page sizes (`$top`) per listing. */
 export interface GraphPageSizes {
@@ -40,7 +41,10 @@ export interface GraphDirectoryOptions {
   readonly fetch?: FetchFunction;
   /** Extra trusted CA certificates (PEM) for TLS to the Graph root. Ignored when `fetch` is given. */
   readonly ca?: string | Buffer;
-  /** A pino logger; default silent. The adapter logs through a child with `tenantId` and redaction. */
+  /**
+   * Where the adapter logs (a pino logger fits): every line carries `tenantId`, and fields named like a
+   * secret (authorization, token, clientSecret, password) are redacted. Default silent.
+   */
   readonly logger?: Logger;
   /** Retry policy per logical request; each field defaults to `DEFAULT_RETRY_POLICY`. */
   readonly retry?: Partial<RetryPolicy>;
@@ -100,24 +104,6 @@ const DEFAULTS = {
   maxPages: number;
   memberReadHidden: boolean;
 };
-
-// Headers and fields that may carry a token or secret, censored in every log line the adapter writes.
-const REDACT_PATHS = [
-  "authorization",
-  "Authorization",
-  "*.authorization",
-  "*.Authorization",
-  "headers.authorization",
-  "headers.Authorization",
-  "token",
-  "*.token",
-  "accessToken",
-  "*.accessToken",
-  "clientSecret",
-  "*.clientSecret",
-  "password",
-  "*.password",
-];
 
 function invalid(message: string): never {
   throw createGraphDirectoryError("invalid-options", `Invalid Graph directory options: ${message}`);
@@ -214,7 +200,15 @@ export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): Re
   if (throttleBudget !== undefined && typeof throttleBudget?.forTenant !== "function") {
     invalid("throttleBudget must come from createThrottleBudget (an object with forTenant)");
   }
-  const logger = options.logger ?? pino({ level: "silent" });
+  const { logger } = options;
+  if (
+    logger !== undefined &&
+    !["debug", "info", "warn", "error"].every(
+      (level) => typeof (logger as unknown as Record<string, unknown>)[level] === "function",
+    )
+  ) {
+    invalid("logger must have debug, info, warn and error (a pino logger does)");
+  }
   return {
     tenantId,
     credential,
@@ -222,7 +216,7 @@ export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): Re
     root: resolveRoot(options.baseUrl, cloud),
     scope: GRAPH_CLOUDS[cloud].scope,
     fetch: resolveFetch(options),
-    logger: logger.child({ tenantId }, { redact: { paths: REDACT_PATHS, censor: "[redacted]" } }),
+    logger: bindLogger(logger ?? silentLogger, { tenantId }),
     retry: {
       maxAttempts: positiveInteger("retry.maxAttempts", retry.maxAttempts, 100),
       baseDelayMs: nonNegative("retry.baseDelayMs", retry.baseDelayMs),

@@ -1,29 +1,29 @@
 /**
  * The Microsoft Graph implementation of core's `DirectoryReader` port.
  */
+import type { DirectoryReader, RotationFailure } from "@rotation-exclusion/core";
 import type {
   AccountRef,
-  DirectoryReader,
   DirectoryStats,
   PrimarySignal,
   ProtectedUsersRead,
   ReadOptions,
   RestrictedUnitsRead,
-  RotationFailure,
+  RoleHoldersRead,
   UserCheck,
-} from "@rotation-exclusion/core";
-import { MEMBER_READ_HIDDEN, watchAccessTokenRoles } from "./access-token-roles.js";
-import { checkUsers, type UserCheckMode } from "./check-users.js";
-import type { DirectoryContext } from "./directory-context.js";
+} from "@rotation-exclusion/core/ports";
+import { normalizeGraphFailure } from "./errors/restricted-management-denial.js";
 import type { GraphCloud } from "./graph-clouds.js";
 import { type GraphDirectoryOptions, resolveGraphDirectoryOptions } from "./graph-directory-options.js";
-import { createRequestRunner } from "./graph-request-runner.js";
-import { createGraphTransport } from "./graph-transport.js";
-import { readProtectedUsers } from "./read-protected-users.js";
-import { readRestrictedUnits } from "./read-restricted-units.js";
-import { type RoleHoldersRead, readRoleHolders } from "./read-role-holders.js";
-import { createRequestStats } from "./request-stats.js";
-import { normalizeGraphFailure } from "./restricted-management-denial.js";
+import { checkUsers, type UserCheckMode } from "./reads/check-users.js";
+import type { DirectoryContext } from "./reads/directory-context.js";
+import { readProtectedUsers } from "./reads/read-protected-users.js";
+import { readRestrictedUnits } from "./reads/read-restricted-units.js";
+import { readRoleHolders } from "./reads/read-role-holders.js";
+import { createRequestRunner } from "./requests/graph-request-runner.js";
+import { createRequestStats } from "./requests/request-stats.js";
+import { MEMBER_READ_HIDDEN, watchAccessTokenRoles } from "./transport/access-token-roles.js";
+import { createGraphTransport } from "./transport/graph-transport.js";
 
 /** A Graph-backed directory reader, with the Graph-specific facts a host may want to show. */
 export interface GraphDirectory extends DirectoryReader {

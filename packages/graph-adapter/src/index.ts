@@ -1,4 +1,15 @@
-export { MAX_BATCH_REQUESTS, userPath } from "./check-users.js";
+/**
+ * `@rotation-exclusion/graph-adapter`: core's directory reader over Microsoft Graph v1.0, with the
+ * credential, cloud, retry and throttle settings a host needs to run it across many tenants.
+ */
+
+// ── The directory reader of one tenant ────────────────────────────────────────────────────────────
+export { createGraphDirectory, type GraphDirectory } from "./graph-directory.js";
+export type { GraphDirectoryOptions, GraphPageSizes } from "./graph-directory-options.js";
+export type { FetchFunction } from "./transport/graph-transport.js";
+export type { RetryPolicy } from "./requests/retry-policy.js";
+
+// ── Credentials and national clouds ───────────────────────────────────────────────────────────────
 export {
   createGraphCredential,
   GRAPH_CLOUDS,
@@ -8,34 +19,8 @@ export {
   type GraphCredentialOptions,
   isGraphCloud,
 } from "./graph-clouds.js";
-export { createGraphDirectory, type GraphDirectory } from "./graph-directory.js";
-export {
-  createGraphDirectoryError,
-  GRAPH_DIRECTORY_ERROR_CODES,
-  type GraphDirectoryError,
-  type GraphDirectoryErrorCode,
-  type GraphDirectoryErrorOptions,
-  isGraphDirectoryError,
-} from "./graph-directory-error.js";
-export {
-  type GraphDirectoryOptions,
-  type GraphPageSizes,
-  type ResolvedGraphDirectoryOptions,
-  resolveGraphDirectoryOptions,
-} from "./graph-directory-options.js";
-export type { FetchFunction } from "./graph-transport.js";
-export type { RoleHoldersRead } from "./read-role-holders.js";
-export { isRestrictedManagementDenial, normalizeGraphFailure } from "./restricted-management-denial.js";
-export {
-  backoffDelayMs,
-  DEFAULT_RETRY_POLICY,
-  type FailedAttempt,
-  parseRetryAfterMs,
-  planRetry,
-  RETRYABLE_STATUSES,
-  type RetryPlan,
-  type RetryPolicy,
-} from "./retry-policy.js";
+
+// ── One throttle budget for every tenant of the app ───────────────────────────────────────────────
 export {
   createThrottleBudget,
   IDENTITY_THROTTLE_LIMITS,
@@ -47,4 +32,15 @@ export {
   type ThrottleBudgetOptions,
   type ThrottleBudgetStats,
   type ThrottleLimits,
-} from "./throttle-budget.js";
+} from "./requests/throttle-budget.js";
+
+// ── Telling a restricted unit's refusal from other failures of the host's own password change ────
+export { isRestrictedManagementDenial } from "./errors/restricted-management-denial.js";
+
+// ── Errors ────────────────────────────────────────────────────────────────────────────────────────
+export {
+  GRAPH_DIRECTORY_ERROR_CODES,
+  type GraphDirectoryError,
+  type GraphDirectoryErrorCode,
+  isGraphDirectoryError,
+} from "./errors/graph-directory-error.js";

@@ -4,12 +4,16 @@
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import {
+  createGraphDirectory,
+  type GraphDirectory,
+  type GraphDirectoryOptions,
+} from "@rotation-exclusion/graph-adapter";
+import {
   type FakeGraphServer,
   type FakeGraphServerOptions,
   startFakeGraphServer,
   type TenantModel,
 } from "@rotation-exclusion/testing";
-import { createGraphDirectory, type GraphDirectory, type GraphDirectoryOptions } from "../src/index.js";
 
 /** Retry settings small enough for tests: three attempts, millisecond backoff. */
 export const FAST_RETRY = {

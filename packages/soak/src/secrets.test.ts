@@ -4,13 +4,16 @@
  * token and client secret, and neither appears in stdout, stderr, log lines, error messages or reports.
  */
 import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { type CliIo, runCli } from "@rotation-exclusion/cli";
 import { emergencyAccessTenant, startFakeGraphServer } from "@rotation-exclusion/testing";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 // The command line's own test helper: builds dist/main.js when it is missing or stale.
-import { CLI_MAIN, ensureBuiltCli } from "../../cli/test/built-cli.js";
 import { runFaultSoak } from "./fault-soak.js";
 import { formatSoakTally } from "./soak-tally.js";
+
+/** The built executable (vitest's global setup builds it when stale). */
+const CLI_MAIN = fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url));
 
 const TOKEN = "tok-LEAKCHECK-6c1f0e9a2b7d";
 const CLIENT_SECRET = "sec-LEAKCHECK-client-93ad5e";
@@ -36,10 +39,6 @@ function subprocess(args: readonly string[], env: Record<string, string>) {
     );
   });
 }
-
-beforeAll(async () => {
-  await ensureBuiltCli();
-}, 120_000);
 
 describe("no token or client secret anywhere", () => {
   it("in the demo's output and debug logs", async () => {

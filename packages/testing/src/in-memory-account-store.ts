@@ -10,8 +10,8 @@ import type {
   AutoRotateRecord,
   ManagedAccount,
   NewManagedAccount,
-  ReadOptions,
 } from "@rotation-exclusion/core";
+import type { ReadOptions } from "@rotation-exclusion/core/ports";
 import type { TenantModel } from "./tenant-model.js";
 import { createTestingError } from "./testing-error.js";
 

@@ -3,6 +3,7 @@
  * listings are paged (so a fault on page k keeps pages 1..k-1, as with Graph's `@odata.nextLink`),
  * permissions and faults are data, and every page or lookup counts as one request in `stats()`.
  */
+import { abortableSleep, normalizeRotationFailure } from "@rotation-exclusion/core/internal";
 import type {
   AccountRef,
   DirectoryReader,
@@ -12,14 +13,13 @@ import type {
   ReadOptions,
   RestrictedUnit,
   RestrictedUnitsRead,
+  RoleHoldersRead,
   RotationFailure,
   UnitMembers,
   UserCheck,
-} from "@rotation-exclusion/core";
-import { abortablePause } from "./abortable-pause.js";
-import { classifyRotationFailure } from "./classify-rotation-failure.js";
+} from "@rotation-exclusion/core/ports";
 import { createFaultPlan, failureForFault, type InMemoryFault } from "./in-memory-faults.js";
-import { type RoleHoldersRead, readRoleHoldersInMemory } from "./in-memory-role-holders.js";
+import { readRoleHoldersInMemory } from "./in-memory-role-holders.js";
 import type { TenantModel, TenantUnit, TenantUser } from "./tenant-model.js";
 import { objectKind } from "./tenant-model.js";
 import { createTestingError } from "./testing-error.js";
@@ -112,7 +112,9 @@ export function createInMemoryDirectory(
 
   async function request(endpoint: string, signal: AbortSignal | undefined): Promise<void> {
     signal?.throwIfAborted();
-    await abortablePause(latencyMs, signal);
+    await abortableSleep(latencyMs, signal);
+    // Without latency the event loop still turns, as over HTTP: an abort from a timer is seen between pages.
+    if (latencyMs <= 0) await new Promise(setImmediate);
     signal?.throwIfAborted();
     const counter = counters.get(endpoint) ?? { requests: 0, retries: 0, throttled: 0 };
     counter.requests += 1;
@@ -290,7 +292,7 @@ export function createInMemoryDirectory(
         takeFault,
       }),
 
-    classifyFailure: classifyRotationFailure,
+    classifyFailure: normalizeRotationFailure,
 
     stats(): DirectoryStats {
       const byEndpoint: Record<string, EndpointCounters> = {};

@@ -2,7 +2,7 @@
  * Fault injection for the in-memory directory, as data: the contract's faults plus role-read faults,
  * each persistent unless it names `times` (a transient fault: fail that many matching calls, then heal).
  */
-import type { DirectoryFailure } from "@rotation-exclusion/core";
+import type { DirectoryFailure } from "@rotation-exclusion/core/ports";
 import type { ContractFault, ContractFaultKind } from "./contract/directory-harness.js";
 
 /** A fault on one step of a role-holder read. */

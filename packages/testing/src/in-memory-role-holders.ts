@@ -8,13 +8,12 @@ import type {
   RoleOtherHolder,
   RoleReadFailure,
   RoleUserHolder,
-} from "@rotation-exclusion/core";
+} from "@rotation-exclusion/core/ports";
 import type { ContractFaultKind } from "./contract/directory-harness.js";
 import { failureForFault, type InMemoryFault } from "./in-memory-faults.js";
 import { objectKind, type TenantModel } from "./tenant-model.js";
 
 /** Core's role-holder read result, re-exported for the kit's users. */
-export type { RoleHoldersRead };
 
 // Each step answers to its in-memory fault name and to its contract fault name.
 const FAULT_OPERATIONS = {

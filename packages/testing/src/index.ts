@@ -1,7 +1,6 @@
 // The public API of @rotation-exclusion/testing (Biome keeps these re-exports sorted by path).
 
 export { BUILT_IN_ROLES, type BuiltInRoleName } from "./built-in-roles.js";
-export { classifyRotationFailure } from "./classify-rotation-failure.js";
 // describeDirectoryContract imports vitest, so it is exported from "@rotation-exclusion/testing/contract".
 export type {
   ContractFault,
@@ -58,7 +57,6 @@ export {
   type InMemoryDirectoryOptions,
 } from "./in-memory-directory.js";
 export type { InMemoryFault, RoleReadFault } from "./in-memory-faults.js";
-export type { RoleHoldersRead } from "./in-memory-role-holders.js";
 export {
   createRotationEngine,
   generatePassword,

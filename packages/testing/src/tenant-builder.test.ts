@@ -211,9 +211,13 @@ describe("tenantBuilder", () => {
     ]);
   });
 
-  it("recognises TestingErrors across package copies by their global brand only", () => {
-    const foreign = Object.assign(new Error("x"), { [Symbol.for("rotation-exclusion.testing.error")]: true });
+  it("recognises TestingErrors across package copies by their global brand and a known code", () => {
+    const brand = Symbol.for("@rotation-exclusion/testing/TestingError");
+    const foreign = Object.assign(new Error("x"), { [brand]: true, code: "unknown-reference" });
     expect(isTestingError(foreign)).toBe(true);
+    expect(isTestingError(Object.assign(new Error("x"), { [brand]: true, code: "no-such-code" }))).toBe(
+      false,
+    );
     expect(isTestingError(Object.assign(new Error("x"), { code: "unknown-reference" }))).toBe(false);
     expect(isTestingError(null)).toBe(false);
     expect(TESTING_ERROR_CODES).toContain("injected-failure");

@@ -3,7 +3,7 @@
  * a duplicate name) and for failures a test injected on purpose; expected outcomes are values, as in core.
  */
 
-const TESTING_ERROR_BRAND = Symbol.for("rotation-exclusion.testing.error");
+import { defineErrorType } from "@rotation-exclusion/core/internal";
 
 /** Every `code` a {@link TestingError} can carry. */
 export const TESTING_ERROR_CODES = [
@@ -34,6 +34,13 @@ export interface TestingErrorOptions {
   readonly cause?: unknown;
 }
 
+const errorType = defineErrorType<TestingError, never>({
+  name: "TestingError",
+  brand: "@rotation-exclusion/testing/TestingError",
+  codes: TESTING_ERROR_CODES,
+  fields: [],
+});
+
 /**
  * Creates a {@link TestingError}. Messages name the object and say what to do next.
  *
@@ -45,19 +52,10 @@ export function createTestingError(
   message: string,
   options: TestingErrorOptions = {},
 ): TestingError {
-  const error = new Error(message, "cause" in options ? { cause: options.cause } : undefined);
-  Object.defineProperty(error, "name", { value: "TestingError", enumerable: false });
-  Object.defineProperty(error, "code", { value: code, enumerable: true });
-  // A global-registry symbol, so the guard recognises errors from another copy of this package.
-  Object.defineProperty(error, TESTING_ERROR_BRAND, { value: true, enumerable: false });
-  return error as TestingError;
+  return errorType.create(code, message, options);
 }
 
 /** True for any {@link TestingError}, including one created by another copy of this package. */
 export function isTestingError(value: unknown): value is TestingError {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[TESTING_ERROR_BRAND] === true
-  );
+  return errorType.is(value);
 }

@@ -1,5 +1,5 @@
 /** Contract: `checkUsers` (one fresh per-account check, by id or by UPN). */
-import type { UserCheck } from "@rotation-exclusion/core";
+import type { UserCheck } from "@rotation-exclusion/core/ports";
 import { describe, expect, it } from "vitest";
 import { EXPECTED_FAILURE_KINDS, TRANSPORT_FAULTS } from "./contract-support.js";
 import { contractTenant } from "./contract-tenant.js";

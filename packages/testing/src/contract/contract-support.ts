@@ -1,5 +1,5 @@
 /** Shared pieces of the contract suite: the fault-to-failure table and id helpers. */
-import type { DirectoryFailureKind } from "@rotation-exclusion/core";
+import type { DirectoryFailureKind } from "@rotation-exclusion/core/ports";
 import type { ContractFaultKind } from "./directory-harness.js";
 
 /**

@@ -1,5 +1,5 @@
 /** Contract: `readRestrictedUnits` (the fallback signal: restricted units and their direct members). */
-import type { RestrictedUnit, RestrictedUnitsRead } from "@rotation-exclusion/core";
+import type { RestrictedUnit, RestrictedUnitsRead } from "@rotation-exclusion/core/ports";
 import { describe, expect, it } from "vitest";
 import { tenantBuilder } from "../tenant-builder.js";
 import { EXPECTED_FAILURE_KINDS, sortedIds, TRANSPORT_FAULTS } from "./contract-support.js";

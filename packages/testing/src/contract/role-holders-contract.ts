@@ -2,7 +2,8 @@
  * Contract: `readRoleHolders` (the optional role-holder read behind "import every Global Administrator").
  * Readers without the method skip this part, each test saying why.
  */
-import type { DirectoryReader, RoleHoldersRead } from "@rotation-exclusion/core";
+import type { DirectoryReader } from "@rotation-exclusion/core";
+import type { RoleHoldersRead } from "@rotation-exclusion/core/ports";
 import { describe, expect, it, type TestContext } from "vitest";
 import { EXPECTED_FAILURE_KINDS, sortedIds } from "./contract-support.js";
 import type { DirectoryHarness, DirectoryHarnessOptions } from "./directory-harness.js";

@@ -3,7 +3,7 @@
  * only), the tenant-wide throttle, retry-early rejection, injected faults and latency, the route's
  * handler, then faults that alter the answer. Every request ends in the request log.
  */
-import { setTimeout as delay } from "node:timers/promises";
+import { abortableSleep } from "@rotation-exclusion/core/internal";
 import type { TenantModel } from "../tenant-model.js";
 import {
   type BatchItem,
@@ -186,7 +186,7 @@ export function createGraphPipeline(
       }
       const plan = deps.faults.plan(target, nowMs);
       const waitMs = plan.delayMs + (request.inBatch ? 0 : deps.latencyMs());
-      if (waitMs > 0) await delay(waitMs, undefined, { signal: deps.signal });
+      await abortableSleep(waitMs, deps.signal);
       if (plan.terminal !== undefined) {
         fault = plan.terminal.kind;
         if (plan.terminal.kind === "reset") return { kind: "reset" };

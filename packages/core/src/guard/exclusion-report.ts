@@ -1,0 +1,90 @@
+/**
+ * The report of one `excludeFromAutoRotation()` run: every managed account lands in exactly one outcome
+ * list (or in `notProtectedCount`), plus the snapshot summary and timings.
+ */
+import type { AutoRotateRecord, ManagedAccount } from "../ports/account-store.js";
+import type { PrimarySignal } from "../ports/directory-reader.js";
+import type { Finding } from "../snapshot/finding.js";
+import type { Verdict } from "../verdict/verdict.js";
+
+/** One account in a report, with the verdict that put it there. */
+export interface AccountOutcome {
+  /** The store's key. */
+  readonly key: string;
+  readonly accountId: string | null;
+  readonly userPrincipalName: string | null;
+  readonly verdict: Verdict;
+}
+
+/** A compare-and-set write refused because the account changed meanwhile. */
+export interface ConflictOutcome extends AccountOutcome {
+  /** The store's current state of the account (`undefined` when it is gone). */
+  readonly current: ManagedAccount | undefined;
+}
+
+/** A write that threw. */
+export interface ErrorOutcome extends AccountOutcome {
+  /** What failed, redacted of anything token-like. */
+  readonly message: string;
+}
+
+/** What the run knew about the tenant. */
+export interface SnapshotSummary {
+  readonly complete: boolean;
+  readonly primarySignal: PrimarySignal;
+  readonly protectedSetObservedAt: string;
+  readonly unitEvidenceObservedAt: string;
+  readonly protectedUserCount: number;
+  readonly restrictedUnitCount: number;
+  readonly findings: readonly Finding[];
+}
+
+/** How long each phase took (ms, by the guard's clock). */
+export interface ExclusionTimings {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly totalMs: number;
+  readonly snapshotMs: number;
+  /** Listing the store, resolving UPNs and deciding every verdict. */
+  readonly classifyMs: number;
+  readonly writeMs: number;
+}
+
+/** The result of `excludeFromAutoRotation()`. */
+export interface ExclusionReport {
+  readonly tenantId: string;
+  readonly dryRun: boolean;
+  /** True when the caller's signal aborted during the writes; unwritten accounts are `deferred` (`aborted`). */
+  readonly aborted: boolean;
+  readonly snapshot: SnapshotSummary;
+  /** Protected accounts turned off by this run (or that would be, in a dry run). */
+  readonly excluded: readonly AccountOutcome[];
+  /** Protected accounts already off (by us or by an operator). */
+  readonly alreadyExcluded: readonly AccountOutcome[];
+  /** Accounts we could not decide (or not finish) this time; nothing was written for them. */
+  readonly deferred: readonly AccountOutcome[];
+  /** Accounts we excluded that a complete snapshot now shows unprotected; left off, marked `releasedAt`. */
+  readonly released: { readonly newly: readonly AccountOutcome[]; readonly still: readonly AccountOutcome[] };
+  /** Released accounts turned back on (`restoreReleased`). */
+  readonly restored: readonly AccountOutcome[];
+  /** Accounts parked for verification that proved unprotected, turned on. */
+  readonly activated: readonly AccountOutcome[];
+  /** Accounts still parked for verification after this run. */
+  readonly pending: readonly AccountOutcome[];
+  readonly conflicts: readonly ConflictOutcome[];
+  readonly errors: readonly ErrorOutcome[];
+  readonly notProtectedCount: number;
+  readonly accountCount: number;
+  readonly timings: ExclusionTimings;
+}
+
+/** Passed to the `onReleased` hook once per newly released account. */
+export interface ReleasedEvent {
+  readonly tenantId: string;
+  readonly key: string;
+  readonly accountId: string | null;
+  readonly userPrincipalName: string | null;
+  /** The record as written, with `releasedAt` set. */
+  readonly record: AutoRotateRecord;
+  readonly verdict: Verdict;
+}

@@ -1,0 +1,286 @@
+/**
+ * Keeps the tenant snapshot fresh: decides when to re-read the protected set and the unit evidence, and
+ * makes concurrent callers share one refresh (single-flight). A caller's AbortSignal aborts only its own
+ * wait; the shared read is aborted only when every waiter has gone.
+ */
+
+import { summarizeError } from "../internal/error-summary.js";
+import type {
+  DirectoryReader,
+  PrimarySignal,
+  ProtectedUsersRead,
+  RestrictedUnitsRead,
+} from "../ports/directory-reader.js";
+import type { Logger } from "../ports/logger.js";
+import { type SnapshotStore, STORED_SNAPSHOT_VERSION, type StoredSnapshot } from "../ports/snapshot-store.js";
+import { storedSnapshotProblem } from "./stored-snapshot-problem.js";
+import { buildTenantSnapshot, type TenantSnapshot } from "./tenant-snapshot.js";
+
+/** What the refresher needs. All durations in milliseconds. */
+export interface SnapshotRefresherOptions {
+  readonly tenantId: string;
+  readonly directory: DirectoryReader;
+  readonly clock: () => number;
+  readonly snapshotMaxAgeMs: number;
+  readonly unitEvidenceMaxAgeMs: number;
+  readonly log: Logger;
+  /** Where the reads behind the last snapshot survive a restart; loaded once, saved after each refresh. */
+  readonly snapshotStore?: SnapshotStore | undefined;
+}
+
+/** The single-flight snapshot source of one guard. */
+export interface SnapshotRefresher {
+  /** The last snapshot taken, or `undefined` before the first read. */
+  current(): TenantSnapshot | undefined;
+  /** When (ms since epoch) the reads of the last complete snapshot started, or `undefined`. */
+  lastCompleteAtMs(): number | undefined;
+  /**
+   * A snapshot no older than `snapshotMaxAgeMs`, or a fresh one when `force` is set. Rejects with
+   * `signal.reason` when the caller's signal aborts.
+   */
+  get(options?: {
+    readonly force?: boolean;
+    readonly signal?: AbortSignal | undefined;
+  }): Promise<TenantSnapshot>;
+}
+
+interface State {
+  readonly snapshot: TenantSnapshot;
+  readonly protectedAtMs: number;
+  readonly protectedRead: ProtectedUsersRead;
+  readonly protectedIds: ReadonlySet<string>;
+  readonly unitsRead: RestrictedUnitsRead;
+  readonly unitsAtMs: number;
+  readonly unitReadIncomplete: boolean;
+}
+
+interface Flight {
+  readonly promise: Promise<TenantSnapshot>;
+  readonly controller: AbortController;
+  waiters: number;
+}
+
+function sameIds(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const id of a) if (!b.has(id)) return false;
+  return true;
+}
+
+/** Creates the snapshot refresher of one guard. */
+export function createSnapshotRefresher(options: SnapshotRefresherOptions): SnapshotRefresher {
+  const { directory, clock, log } = options;
+  let state: State | undefined;
+  let lastCompleteAtMs: number | undefined;
+  let flight: Flight | undefined;
+  let restoreDone = options.snapshotStore === undefined;
+
+  function stateFrom(
+    protectedRead: ProtectedUsersRead,
+    protectedAtMs: number,
+    unitsRead: RestrictedUnitsRead,
+    unitsAtMs: number,
+  ): State {
+    return {
+      snapshot: buildTenantSnapshot({
+        tenantId: options.tenantId,
+        protectedRead,
+        protectedSetObservedAtMs: protectedAtMs,
+        unitsRead,
+        unitEvidenceObservedAtMs: unitsAtMs,
+      }),
+      protectedAtMs,
+      protectedRead,
+      protectedIds: new Set(protectedRead.users.map((user) => user.id.toLowerCase())),
+      unitsRead,
+      unitsAtMs,
+      unitReadIncomplete: !unitsRead.complete || unitsRead.units.some((unit) => !unit.members.complete),
+    };
+  }
+
+  // A cold start takes the stored reads as the "previous" snapshot, so the usual rules decide whether
+  // the unit evidence may be reused. A store that fails or answers nonsense is as good as an empty one.
+  async function restore(store: SnapshotStore, signal: AbortSignal): Promise<State | undefined> {
+    let stored: StoredSnapshot | undefined;
+    try {
+      stored = await store.load(options.tenantId, { signal });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      log.warn({ error: summarizeError(error) }, "snapshot store load failed; starting cold");
+      restoreDone = true;
+      return undefined;
+    }
+    restoreDone = true;
+    if (stored === undefined) return undefined;
+    const problem = storedSnapshotProblem(stored, options.tenantId, clock());
+    if (problem !== undefined) {
+      log.warn({ problem }, "stored snapshot ignored; starting cold");
+      return undefined;
+    }
+    lastCompleteAtMs ??= stored.lastCompleteAtMs;
+    return stateFrom(stored.protectedRead, stored.protectedAtMs, stored.unitsRead, stored.unitsAtMs);
+  }
+
+  async function persist(store: SnapshotStore, saved: State): Promise<void> {
+    try {
+      await store.save({
+        version: STORED_SNAPSHOT_VERSION,
+        tenantId: options.tenantId,
+        protectedRead: saved.protectedRead,
+        protectedAtMs: saved.protectedAtMs,
+        unitsRead: saved.unitsRead,
+        unitsAtMs: saved.unitsAtMs,
+        lastCompleteAtMs,
+      });
+    } catch (error) {
+      log.warn(
+        { error: summarizeError(error) },
+        "snapshot store save failed; the next cold start reads units again",
+      );
+    }
+  }
+
+  // The port promises never to throw except on abort; a buggy reader that throws anyway is turned into
+  // an "unavailable" failure so that the snapshot is incomplete (every verdict unknown), never wrong.
+  async function readProtected(
+    signal: AbortSignal,
+    previous: PrimarySignal | undefined,
+  ): Promise<ProtectedUsersRead> {
+    try {
+      return await directory.readProtectedUsers({ signal });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      const summary = summarizeError(error);
+      log.error({ error: summary }, "readProtectedUsers threw; treating the protected set as unavailable");
+      const failure = { kind: "unavailable" as const, message: `readProtectedUsers threw ${summary.name}` };
+      return { primarySignal: previous ?? "available", users: [], complete: false, failure };
+    }
+  }
+
+  async function readUnits(signal: AbortSignal): Promise<RestrictedUnitsRead> {
+    try {
+      return await directory.readRestrictedUnits({ signal });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      const summary = summarizeError(error);
+      log.error({ error: summary }, "readRestrictedUnits threw; treating the unit list as unavailable");
+      return {
+        units: [],
+        complete: false,
+        failure: { kind: "unavailable", message: `readRestrictedUnits threw ${summary.name}` },
+      };
+    }
+  }
+
+  async function refresh(signal: AbortSignal): Promise<TenantSnapshot> {
+    const store = options.snapshotStore;
+    const previous =
+      state ?? (store !== undefined && !restoreDone ? await restore(store, signal) : undefined);
+    const protectedAtMs = clock();
+    const protectedRead = await readProtected(signal, previous?.snapshot.primarySignal);
+    const protectedIds = new Set(protectedRead.users.map((user) => user.id.toLowerCase()));
+    const unitsAgeMs = previous === undefined ? Number.POSITIVE_INFINITY : clock() - previous.unitsAtMs;
+    const rereadUnits =
+      previous === undefined ||
+      // Without the primary signal, units are the only signal: they must be as fresh as the snapshot.
+      protectedRead.primarySignal !== "available" ||
+      !sameIds(previous.protectedIds, protectedIds) ||
+      previous.unitReadIncomplete ||
+      unitsAgeMs >= options.unitEvidenceMaxAgeMs;
+    let unitsRead: RestrictedUnitsRead;
+    let unitsAtMs: number;
+    if (rereadUnits || previous === undefined) {
+      unitsAtMs = clock();
+      unitsRead = await readUnits(signal);
+    } else {
+      unitsAtMs = previous.unitsAtMs;
+      unitsRead = previous.unitsRead;
+    }
+    const next = stateFrom(protectedRead, protectedAtMs, unitsRead, unitsAtMs);
+    const { snapshot } = next;
+    state = next;
+    if (snapshot.complete) lastCompleteAtMs = protectedAtMs;
+    if (store !== undefined) await persist(store, next);
+    log.debug(
+      {
+        complete: snapshot.complete,
+        primarySignal: snapshot.primarySignal,
+        protectedUserCount: snapshot.protectedUsers.size,
+        restrictedUnitCount: snapshot.units.length,
+        unitsReread: rereadUnits,
+      },
+      "tenant snapshot refreshed",
+    );
+    return snapshot;
+  }
+
+  function startFlight(): Flight {
+    const controller = new AbortController();
+    const promise = refresh(controller.signal);
+    const started: Flight = { promise, controller, waiters: 0 };
+    const clear = () => {
+      if (flight === started) flight = undefined;
+    };
+    // Waiters that aborted no longer listen; the noop catch keeps that from being an unhandled rejection.
+    promise.then(clear, clear);
+    return started;
+  }
+
+  function join(joined: Flight, signal: AbortSignal | undefined): Promise<TenantSnapshot> {
+    if (signal === undefined) return joined.promise;
+    joined.waiters += 1;
+    return new Promise<TenantSnapshot>((resolve, reject) => {
+      let settled = false;
+      const onAbort = () => {
+        if (settled) return;
+        settled = true;
+        joined.waiters -= 1;
+        if (joined.waiters === 0) {
+          // Nobody waits any more: stop the shared read, and let the next caller start a fresh one.
+          if (flight === joined) flight = undefined;
+          joined.controller.abort(signal.reason);
+        }
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      joined.promise.then(
+        (snapshot) => {
+          if (settled) return;
+          settled = true;
+          signal.removeEventListener("abort", onAbort);
+          resolve(snapshot);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          signal.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  return {
+    current: () => state?.snapshot,
+    lastCompleteAtMs: () => lastCompleteAtMs,
+    async get(getOptions = {}) {
+      const { signal, force = false } = getOptions;
+      signal?.throwIfAborted();
+      if (
+        !force &&
+        flight === undefined &&
+        state !== undefined &&
+        clock() - state.protectedAtMs < options.snapshotMaxAgeMs
+      ) {
+        return state.snapshot;
+      }
+      if (flight === undefined) {
+        flight = startFlight();
+        // A caller without a signal can never abort, so the shared read must never be aborted for it.
+        if (signal === undefined) flight.waiters = Number.POSITIVE_INFINITY;
+      } else if (signal === undefined) {
+        flight.waiters = Number.POSITIVE_INFINITY;
+      }
+      return join(flight, signal);
+    },
+  };
+}
