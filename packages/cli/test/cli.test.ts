@@ -23,12 +23,26 @@ interface Run {
   readonly stderr: string;
 }
 
+// A module hook that makes loading the testing kit fail, to prove which commands never load it.
+const WITHOUT_TESTING_KIT = `data:text/javascript,${encodeURIComponent(`
+import { register } from "node:module";
+register("data:text/javascript," + encodeURIComponent(
+  "export async function resolve(specifier, context, next) {" +
+  "  if (specifier.startsWith('@rotation-exclusion/testing')) throw new Error('loaded the testing kit');" +
+  "  return next(specifier, context);" +
+  "}"));
+`)}`;
+
 // Async on purpose: the fake server answers from this process's event loop while the CLI runs.
-function cli(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
+function cli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  nodeOptions: readonly string[] = [],
+): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [CLI_MAIN, ...args],
+      [...nodeOptions, CLI_MAIN, ...args],
       { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 15_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
@@ -136,6 +150,23 @@ describe("rotation-exclusion (built CLI)", () => {
     // Debug logs went to stderr as JSON lines, and stdout held nothing but the document.
     expect(run.stderr.split("\n").filter(Boolean).length).toBeGreaterThan(0);
     expect(() => JSON.parse(run.stderr.split("\n")[0] as string)).not.toThrow();
+  });
+
+  it("scan and audit never load the testing kit; only the demo does", async () => {
+    const noKit = ["--import", WITHOUT_TESTING_KIT];
+    const scan = await cli(
+      ["scan", ...target, "--role", "Global Administrator", "--format", "json"],
+      graph(),
+      noKit,
+    );
+    expect(scan.code, scan.stderr).toBe(0);
+    expect(JSON.parse(scan.stdout)).toMatchObject({ tenantId: tenant.tenantId, complete: true });
+    const audit = await cli(["audit", ...target, "--format", "json"], graph(), noKit);
+    expect(audit.code, audit.stderr).toBe(0);
+    // The hook does refuse the kit: the demo, which needs it, fails under it.
+    const demo = await cli(["demo", "--format", "json"], {}, noKit);
+    expect(demo.code).toBe(1);
+    expect(demo.stderr).toContain("loaded the testing kit");
   });
 
   it("scan: an unknown user or an unreadable role group leaves the report undecided (exit 3)", async () => {

@@ -1,72 +1,11 @@
-// The public API of @rotation-exclusion/testing (Biome keeps these re-exports sorted by path).
+/**
+ * `@rotation-exclusion/testing`: what a host tests its rotation service with. Describe a tenant, read it
+ * through an in-memory directory or serve it over HTTPS as a fake Microsoft Graph, keep accounts in an
+ * in-memory store, and run a minimal rotation engine. The directory contract suite is at
+ * `@rotation-exclusion/testing/contract` (it imports vitest).
+ */
 
-export { BUILT_IN_ROLES, type BuiltInRoleName } from "./built-in-roles.js";
-// describeDirectoryContract imports vitest, so it is exported from "@rotation-exclusion/testing/contract".
-export type {
-  ContractFault,
-  ContractFaultKind,
-  DirectoryHarness,
-  DirectoryHarnessOptions,
-  DirectoryUnderTest,
-} from "./contract/directory-harness.js";
-export { deterministicGuid } from "./deterministic-guid.js";
-export {
-  type FakeGraphPasswordChange,
-  type FakeGraphServer,
-  type FakeGraphServerOptions,
-  type FakeGraphSettings,
-  startFakeGraphServer,
-} from "./fake-graph/fake-graph-server.js";
-export type { FakeGraphBatchOrder, FakeGraphBatchOuterStatus } from "./fake-graph/graph-batch.js";
-export type {
-  FakeGraphFault,
-  FakeGraphFaultEffect,
-  FakeGraphFaultHandle,
-  FakeGraphFaultMatch,
-  FakeGraphFaultRequest,
-  RetryAfterFormat,
-} from "./fake-graph/graph-faults.js";
-export type { FakeGraphThrottle } from "./fake-graph/graph-pipeline.js";
-export { FAKE_GRAPH_LISTING_ROUTES } from "./fake-graph/graph-router.js";
-export type { FakeGraphRequestRecord, FakeGraphStats } from "./fake-graph/request-log.js";
-export type { FakeGraphPermissions, FakeGraphRoute } from "./fake-graph/route-context.js";
-export { RESTRICTED_MANAGEMENT_DENIAL_MESSAGE } from "./fake-graph/user-routes.js";
-export {
-  type EmergencyAccessTenantIds,
-  type EmergencyAccessTenantOptions,
-  emergencyAccessTenant,
-  type LargeTenantIds,
-  type LargeTenantOptions,
-  largeTenant,
-  type TenantFixture,
-} from "./fixtures.js";
-export {
-  type AccountStoreFailure,
-  type AccountWriteLogEntry,
-  createInMemoryAccountStore,
-  type InitialManagedAccount,
-  type InjectedConflict,
-  type InMemoryAccountStore,
-  type InMemoryAccountStoreOptions,
-  managedAccountsFor,
-  type OperatorChange,
-} from "./in-memory-account-store.js";
-export {
-  createInMemoryDirectory,
-  type InMemoryDirectory,
-  type InMemoryDirectoryOptions,
-} from "./in-memory-directory.js";
-export type { InMemoryFault, RoleReadFault } from "./in-memory-faults.js";
-export {
-  createRotationEngine,
-  generatePassword,
-  type RotationCycleReport,
-  type RotationEngine,
-  type RotationEngineCredential,
-  type RotationEngineFailure,
-  type RotationEngineOptions,
-  type RotationOutcome,
-} from "./rotation-engine.js";
+// ── Tenants: a builder, ready-made fixtures, and the data model both readers serve ────────────────
 export {
   type RoleAssignmentOptions,
   type TenantBuilder,
@@ -76,6 +15,17 @@ export {
   type TenantUserOptions,
   tenantBuilder,
 } from "./tenant-builder.js";
+export {
+  type EmergencyAccessTenantIds,
+  type EmergencyAccessTenantOptions,
+  emergencyAccessTenant,
+  type LargeTenantIds,
+  type LargeTenantOptions,
+  largeTenant,
+  type TenantFixture,
+} from "./fixtures.js";
+export { BUILT_IN_ROLES, type BuiltInRoleName } from "./built-in-roles.js";
+export { deterministicGuid } from "./deterministic-guid.js";
 export {
   isManagementRestricted,
   objectKind,
@@ -89,6 +39,73 @@ export {
   type TenantUnit,
   type TenantUser,
 } from "./tenant-model.js";
+
+// ── Reading a tenant in memory, with faults as data ───────────────────────────────────────────────
+export {
+  createInMemoryDirectory,
+  type InMemoryDirectory,
+  type InMemoryDirectoryOptions,
+} from "./in-memory-directory.js";
+export type { InMemoryFault, RoleReadFault } from "./in-memory-faults.js";
+
+// ── Managed accounts in memory ────────────────────────────────────────────────────────────────────
+export {
+  type AccountStoreFailure,
+  type AccountWriteLogEntry,
+  createInMemoryAccountStore,
+  type InitialManagedAccount,
+  type InjectedConflict,
+  type InMemoryAccountStore,
+  type InMemoryAccountStoreOptions,
+  managedAccountsFor,
+  type OperatorChange,
+} from "./in-memory-account-store.js";
+
+// ── A fake Microsoft Graph over HTTPS, with fault injection ───────────────────────────────────────
+export {
+  type FakeGraphPasswordChange,
+  type FakeGraphServer,
+  type FakeGraphServerOptions,
+  type FakeGraphSettings,
+  startFakeGraphServer,
+} from "./fake-graph/fake-graph-server.js";
+export type {
+  FakeGraphFault,
+  FakeGraphFaultEffect,
+  FakeGraphFaultHandle,
+  FakeGraphFaultMatch,
+  FakeGraphFaultRequest,
+  RetryAfterFormat,
+} from "./fake-graph/graph-faults.js";
+export type { FakeGraphBatchOrder, FakeGraphBatchOuterStatus } from "./fake-graph/graph-batch.js";
+export type { FakeGraphThrottle } from "./fake-graph/graph-pipeline.js";
+export { FAKE_GRAPH_LISTING_ROUTES } from "./fake-graph/graph-router.js";
+export type { FakeGraphRequestRecord, FakeGraphStats } from "./fake-graph/request-log.js";
+export type { FakeGraphPermissions, FakeGraphRoute } from "./fake-graph/route-context.js";
+export { RESTRICTED_MANAGEMENT_DENIAL_MESSAGE } from "./fake-graph/user-routes.js";
+
+// ── A minimal rotation engine, to run a host's rotation cycle behind the guard ────────────────────
+export {
+  createRotationEngine,
+  generatePassword,
+  type RotationCycleReport,
+  type RotationEngine,
+  type RotationEngineCredential,
+  type RotationEngineFailure,
+  type RotationEngineOptions,
+  type RotationOutcome,
+} from "./rotation-engine.js";
+
+// ── The contract suite's harness types, for a directory implementation of your own ───────────────
+export type {
+  ContractFault,
+  ContractFaultKind,
+  DirectoryHarness,
+  DirectoryHarnessOptions,
+  DirectoryUnderTest,
+} from "./contract/directory-harness.js";
+
+// ── Errors ────────────────────────────────────────────────────────────────────────────────────────
 export {
   createTestingError,
   isTestingError,

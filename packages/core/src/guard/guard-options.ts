@@ -20,7 +20,7 @@ export interface RotationGuardOptions {
    * (`excludeFromAutoRotation`, `recordRotationFailure`, `applyRoleImport`); a guard without one is
    * read-only (`checkProtection`, `isRotationProtected`, `planRoleImport`).
    */
-  accounts?: AccountStore;
+  accounts?: AccountStore | undefined;
   /** Default: a silent logger. Every line carries `tenantId`. */
   logger?: Logger;
   /** Milliseconds since the epoch. Default: `Date.now`. */

@@ -4,6 +4,7 @@
  * logger, however a caller built its object.
  */
 import { type Logger, silentLogger } from "../ports/logger.js";
+import { isPlainObject } from "./input-checks.js";
 
 // Field names (lower case) whose values are never logged, at the top level or one object down.
 const SECRET_FIELDS = new Set([
@@ -19,15 +20,12 @@ const SECRET_FIELDS = new Set([
   "cookie",
 ]);
 
-const isPlain = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-
 function withoutSecrets(obj: object, depth = 0): object {
   let copy: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(obj)) {
     let safe = value;
     if (SECRET_FIELDS.has(key.toLowerCase())) safe = "[redacted]";
-    else if (depth === 0 && isPlain(value)) safe = withoutSecrets(value, 1);
+    else if (depth === 0 && isPlainObject(value)) safe = withoutSecrets(value, 1);
     if (safe !== value) {
       copy ??= { ...obj } as Record<string, unknown>;
       copy[key] = safe;

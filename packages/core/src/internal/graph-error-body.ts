@@ -5,6 +5,7 @@
  * `message: { value }`, and the SDK's GraphError keeping the inner `error` object itself as JSON text.
  * See https://learn.microsoft.com/graph/errors
  */
+import { isRecord } from "./input-checks.js";
 
 /** What a Graph error body says: its code, message and the request id Graph put in `innerError`. */
 export interface GraphErrorBody {
@@ -36,9 +37,6 @@ const NOTHING: GraphErrorBody = { code: undefined, message: undefined, requestId
 
 type Loose = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Loose =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value.trim().length > 0 ? value : undefined;
 }
@@ -46,12 +44,12 @@ function nonEmpty(value: unknown): string | undefined {
 function innerOf(error: Loose): Loose | undefined {
   // Graph sends `innerError`; the OData spec spells it `innererror`.
   const inner = error.innerError ?? error.innererror;
-  return isObject(inner) ? inner : undefined;
+  return isRecord(inner) ? inner : undefined;
 }
 
 function messageText(value: unknown): string | undefined {
   const text =
-    nonEmpty(value) ?? (isObject(value) ? (nonEmpty(value.value) ?? nonEmpty(value.message)) : undefined);
+    nonEmpty(value) ?? (isRecord(value) ? (nonEmpty(value.value) ?? nonEmpty(value.message)) : undefined);
   return text?.slice(0, MAX_MESSAGE_CHARS);
 }
 
@@ -74,9 +72,9 @@ export function parseGraphErrorBody(body: unknown, options: GraphErrorBodyOption
         return NOTHING;
       }
     }
-    if (!isObject(value)) return NOTHING;
+    if (!isRecord(value)) return NOTHING;
     const wrapped = value.error ?? value["odata.error"];
-    const error = isObject(wrapped) ? wrapped : bareErrorObject ? value : undefined;
+    const error = isRecord(wrapped) ? wrapped : bareErrorObject ? value : undefined;
     if (error === undefined) return NOTHING;
     const outer = innerOf(error);
     let code = nonEmpty(error.code);

@@ -9,6 +9,7 @@ export {
   describeValue,
   isGuid,
   isPlainObject,
+  isRecord,
   MAX_ROLE_NAME_LENGTH,
   roleNameProblem,
   userPrincipalNameProblem,

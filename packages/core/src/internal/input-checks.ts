@@ -19,6 +19,11 @@ export function isGuid(value: unknown): value is string {
   return typeof value === "string" && GUID.test(value);
 }
 
+/** True for any object that is not an array (JSON read from a server or a store, an error, a response). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /** True for an object literal (or `Object.create(null)`), not an array, class instance or error. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;

@@ -138,7 +138,7 @@ export async function applyRoleImport(
       return;
     }
     // A UPN match whose object id is another user's (a UPN reused after its first owner was deleted)
-    // is not this holder: report it, never mix the two users as alreadyManaged (review 2, finding 6).
+    // is not this holder: report it, never mix the two users as alreadyManaged (0012, rule 9).
     if (
       sameId === undefined &&
       match.objectId !== undefined &&

@@ -2,10 +2,9 @@
  * The check of what a snapshot store loads: a store is outside our control (a row edited by hand, a
  * format from another version, another tenant's key), so its answer is checked like any input.
  */
+import { isRecord } from "../internal/input-checks.js";
 import { STORED_SNAPSHOT_VERSION } from "../ports/snapshot-store.js";
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null;
 const isTime = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 const isStringArray = (value: unknown) =>
   Array.isArray(value) && value.every((item) => typeof item === "string");

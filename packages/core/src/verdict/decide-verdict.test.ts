@@ -82,7 +82,7 @@ function snap(spec: {
 const verdictOf = (input: Partial<VerdictInput> & { snapshot: TenantSnapshot }) =>
   decideVerdict({ account: { id: U1 }, ...input });
 
-describe("rule 1: in the protected set", () => {
+describe("step 1: in the protected set", () => {
   test("protected by restricted-flag, with unit evidence only from readable units listing the user", () => {
     const snapshot = snap({
       protectedIds: [U1],
@@ -118,7 +118,7 @@ describe("rule 1: in the protected set", () => {
   });
 });
 
-describe("rule 2: a user member of a restricted unit", () => {
+describe("step 2: a user member of a restricted unit", () => {
   test.each([
     ["a readable unit", { id: UNIT_A, userIds: [U1] }],
     ["a partially read unit", { id: UNIT_A, userIds: [U1], complete: false, failure: "throttled" as const }],
@@ -136,7 +136,7 @@ describe("rule 2: a user member of a restricted unit", () => {
   });
 });
 
-describe("rule 3: a remembered denial by a unit", () => {
+describe("step 3: a remembered denial by a unit", () => {
   const failure = {
     status: 403,
     code: "Authorization_RequestDenied",
@@ -159,10 +159,10 @@ describe("rule 3: a remembered denial by a unit", () => {
   });
 });
 
-describe("deniedVerdict (one shape for rule 3 and recordRotationFailure)", () => {
+describe("deniedVerdict (one shape for step 3 and recordRotationFailure)", () => {
   const failure = { status: 403, code: "Authorization_RequestDenied", message: "denied", requestId: "r-1" };
 
-  test("is exactly what rule 3 decides for a remembered denial", () => {
+  test("is exactly what step 3 decides for a remembered denial", () => {
     const denial = { observedAtMs: T0 + 1, failure };
     const decided = verdictOf({ snapshot: snap({}), denial, lastCompleteAtMs: T0 });
     expect(deniedVerdict({ accountId: U1, userPrincipalName: null }, denial)).toEqual(decided);
@@ -190,7 +190,7 @@ describe("deniedVerdict (one shape for rule 3 and recordRotationFailure)", () =>
   });
 });
 
-describe("rule 4: complete snapshot", () => {
+describe("step 4: complete snapshot", () => {
   test("primary signal: complete protected set without the user", () => {
     expect(verdictOf({ snapshot: snap({ protectedIds: [U2] }) })).toMatchObject({
       status: "not-protected",
@@ -217,7 +217,7 @@ describe("rule 4: complete snapshot", () => {
   );
 });
 
-describe("rule 5: unknown, with the failure that made the snapshot incomplete", () => {
+describe("step 5: unknown, with the failure that made the snapshot incomplete", () => {
   test.each([
     ["throttled", "throttled"],
     ["permission-missing", "permission-missing"],
@@ -364,7 +364,7 @@ describe("per-user checks (UPN resolution and the second look)", () => {
     );
   });
 
-  test("flag unavailable: rules 1 to 5 (unknown on an incomplete snapshot, not-protected on a complete one)", () => {
+  test("flag unavailable: steps 1 to 5 (unknown on an incomplete snapshot, not-protected on a complete one)", () => {
     expect(
       decideVerdict({ snapshot: incomplete, account: upnOnly, check: found("unavailable") }).status,
     ).toBe("unknown");

@@ -7,12 +7,12 @@
  * the testing kit's readers all read failures through it. See docs/decisions/0004-error-body-and-request-id.md.
  */
 import { parseGraphErrorBody } from "../internal/graph-error-body.js";
+import { isRecord } from "../internal/input-checks.js";
 import type { RotationFailure } from "../ports/directory-reader.js";
 
 type Loose = Record<string, unknown>;
 
-const asObject = (value: unknown): Loose | undefined =>
-  typeof value === "object" && value !== null ? (value as Loose) : undefined;
+const asObject = (value: unknown): Loose | undefined => (isRecord(value) ? value : undefined);
 const asText = (value: unknown): string | undefined =>
   typeof value === "string" && value.length > 0 ? value : undefined;
 const asStatus = (value: unknown): number | undefined =>
