@@ -159,7 +159,8 @@ describe("hostile Graph pages", () => {
     expect(members?.complete).toBe(true);
     expect(new Set(members?.userIds)).toEqual(new Set([admin]));
     expect(members?.otherIds).toEqual([plain]); // one member, however often and however typed it is listed
-    // Through the guard: the admin is protected by the unit, the odd members are not made protected by it.
+    // Through the guard: the admin is protected by the unit; the oddly typed member is neither made
+    // protected by it nor proven unprotected: it is deferred, and nothing is written for it.
     const accounts = createInMemoryAccountStore([
       { key: "admin", objectId: admin, autoRotate: true },
       { key: "plain", objectId: plain, autoRotate: true },
@@ -167,7 +168,10 @@ describe("hostile Graph pages", () => {
     const guard = createRotationGuard({ tenantId: tenant.tenantId, directory: graph.directory, accounts });
     const report = await guard.excludeFromAutoRotation();
     expect(report.excluded.map((entry) => entry.key)).toEqual(["admin"]);
-    expect(report.notProtectedCount).toBe(1);
+    expect(report.notProtectedCount).toBe(0);
+    expect(report.deferred.map((entry) => [entry.key, entry.verdict.reasonCode])).toEqual([
+      ["plain", "bad-response"],
+    ]);
     expect(accounts.get("plain")?.autoRotate).toBe(true);
   });
 

@@ -13,8 +13,6 @@ import type { ContractFaultKind } from "./contract/directory-harness.js";
 import { failureForFault, type InMemoryFault } from "./in-memory-faults.js";
 import { objectKind, type TenantModel } from "./tenant-model.js";
 
-/** Core's role-holder read result, re-exported for the kit's users. */
-
 // Each step answers to its in-memory fault name and to its contract fault name.
 const FAULT_OPERATIONS = {
   "role-definition": ["role-definition"],
@@ -81,7 +79,15 @@ export async function readRoleHoldersInMemory(
       const user = tenant.users.get(assignment.principalId);
       const group = tenant.groups.get(assignment.principalId);
       const servicePrincipal = tenant.servicePrincipals.get(assignment.principalId);
-      if (user) {
+      if (user?.agentUser === true) {
+        // An agent user holds the role but has no password to rotate: reported, never imported.
+        others.push({
+          ...base,
+          principalId: user.id,
+          principalType: "agentUser",
+          displayName: user.displayName,
+        });
+      } else if (user) {
         users.push({
           ...base,
           user: { id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName },
@@ -108,6 +114,15 @@ export async function readRoleHoldersInMemory(
         }
         for (const memberId of group.memberIds) {
           const member = tenant.users.get(memberId);
+          if (member?.agentUser === true) {
+            others.push({
+              ...base,
+              principalId: member.id,
+              principalType: "agentUser",
+              displayName: member.displayName,
+            });
+            continue;
+          }
           if (!member) {
             // Like the Graph reader: a non-user member holds the role too; it is reported, never imported.
             const kind = objectKind(tenant, memberId);
@@ -148,7 +163,7 @@ export async function readRoleHoldersInMemory(
           ...base,
           principalId: assignment.principalId,
           principalType: "other",
-          displayName: null,
+          displayName: tenant.otherObjects?.get(assignment.principalId)?.displayName ?? null,
         });
       }
     }

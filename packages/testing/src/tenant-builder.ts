@@ -29,6 +29,8 @@ export interface TenantUserOptions {
   readonly id?: string;
   /** What the directory reports for `isManagementRestricted` when it should differ from unit membership. */
   readonly isManagementRestricted?: boolean | null;
+  /** An agent user (`#microsoft.graph.agentUser`): a user for unit membership, never imported. */
+  readonly agentUser?: boolean;
 }
 
 /** Options of {@link TenantBuilder.group}. */
@@ -73,8 +75,20 @@ export interface TenantBuilder {
   group(name: string, options?: TenantGroupOptions): string;
   /** Adds a device. */
   device(name: string, options?: { readonly id?: string }): string;
-  /** Adds a service principal (its app id is derived too). */
-  servicePrincipal(name: string, options?: { readonly id?: string; readonly appId?: string }): string;
+  /** Adds a service principal (its app id is derived too), or one of Graph's agent subtypes of it. */
+  servicePrincipal(
+    name: string,
+    options?: {
+      readonly id?: string;
+      readonly appId?: string;
+      readonly agentKind?: "agentIdentity" | "agentIdentityBlueprintPrincipal";
+    },
+  ): string;
+  /**
+   * Adds a directory object listed with another `@odata.type` (`null`: none at all), as a unit member,
+   * to test readers against types they do not know.
+   */
+  directoryObject(name: string, options: { readonly odataType: string | null; readonly id?: string }): string;
   /** Adds an administrative unit (ordinary unless `restricted: true`). */
   unit(name: string, options?: TenantUnitOptions): string;
   /** Adds direct members to a unit or a group. */
@@ -144,7 +158,11 @@ export function tenantBuilder(options: TenantBuilderOptions = {}): TenantBuilder
           `${container}: no user, group or device with id ${memberId}; create it before adding it as a member.`,
         );
       }
-      if (kind === "servicePrincipal" || (kind === "group" && !allowGroups)) {
+      if (
+        kind === "servicePrincipal" ||
+        (kind === "other" && container.startsWith("Group")) ||
+        (kind === "group" && !allowGroups)
+      ) {
         throw createTestingError(
           "invalid-reference",
           `${container}: a ${kind} (${memberId}) cannot be a member here.`,
@@ -182,6 +200,7 @@ export function tenantBuilder(options: TenantBuilderOptions = {}): TenantBuilder
         ...(userOptions.isManagementRestricted !== undefined
           ? { isManagementRestricted: userOptions.isManagementRestricted }
           : {}),
+        ...(userOptions.agentUser === true ? { agentUser: true } : {}),
       });
       return id;
     },
@@ -218,7 +237,14 @@ export function tenantBuilder(options: TenantBuilderOptions = {}): TenantBuilder
         id,
         appId: spOptions.appId ?? deterministicGuid(seed, "application", name),
         displayName: name,
+        ...(spOptions.agentKind !== undefined ? { agentKind: spOptions.agentKind } : {}),
       });
+      return id;
+    },
+    directoryObject(name, objectOptions) {
+      const id = newId("directoryObject", name, objectOptions.id);
+      model.otherObjects ??= new Map();
+      model.otherObjects.set(id, { id, displayName: name, odataType: objectOptions.odataType });
       return id;
     },
     unit(name, unitOptions = {}) {

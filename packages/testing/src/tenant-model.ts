@@ -17,6 +17,11 @@ export interface TenantUser {
    * (Graph's unset value, read as false) or a lagging flag (eventual consistency). Absent: computed.
    */
   isManagementRestricted?: boolean | null;
+  /**
+   * An agent user (`#microsoft.graph.agentUser`, a declared subtype of user): a user for unit membership,
+   * but it has no password, so a role import never adds it to the store.
+   */
+  agentUser?: boolean;
 }
 
 /** A group (`microsoft.graph.group`); `isAssignableToRole` marks role-assignable groups. */
@@ -39,6 +44,18 @@ export interface TenantServicePrincipal {
   id: string;
   appId: string;
   displayName: string;
+  /** One of the declared subtypes Graph names instead (`#microsoft.graph.agentIdentity`, …). */
+  agentKind?: "agentIdentity" | "agentIdentityBlueprintPrincipal";
+}
+
+/**
+ * A directory object of another kind, listed with the `@odata.type` given (`null`: none at all), to test
+ * what a reader does with a type it cannot read as a user, group or device.
+ */
+export interface TenantOtherObject {
+  id: string;
+  displayName: string | null;
+  odataType: string | null;
 }
 
 /** An administrative unit (`microsoft.graph.administrativeUnit`). */
@@ -83,6 +100,8 @@ export interface TenantModel {
   units: Map<string, TenantUnit>;
   roleDefinitions: Map<string, TenantRoleDefinition>;
   roleAssignments: TenantRoleAssignment[];
+  /** Objects of other or unknown types (optional; see {@link TenantOtherObject}). */
+  otherObjects?: Map<string, TenantOtherObject>;
 }
 
 /**
@@ -103,11 +122,12 @@ export function isManagementRestricted(tenant: TenantModel, userId: string): boo
 export function objectKind(
   tenant: TenantModel,
   id: string,
-): "user" | "group" | "device" | "servicePrincipal" | undefined {
+): "user" | "group" | "device" | "servicePrincipal" | "other" | undefined {
   if (tenant.users.has(id)) return "user";
   if (tenant.groups.has(id)) return "group";
   if (tenant.devices.has(id)) return "device";
   if (tenant.servicePrincipals.has(id)) return "servicePrincipal";
+  if (tenant.otherObjects?.has(id)) return "other";
   return undefined;
 }
 

@@ -63,12 +63,19 @@ export interface ProtectedUsersRead {
   readonly failure?: DirectoryFailure | undefined;
 }
 
-/** The direct members of one restricted unit, by object type. */
+/**
+ * The direct members of one restricted unit, by object type. Graph's declared subtypes count as their
+ * base type: an `agentUser` is a user (Microsoft Graph v1.0 schema).
+ */
 export interface UnitMembers {
   readonly userIds: readonly string[];
   readonly groupIds: readonly string[];
   readonly deviceIds: readonly string[];
-  /** Members of any other or unknown `@odata.type`. Never treated as users. */
+  /**
+   * Members whose `@odata.type` is missing, or is not a user, group or device (nor a declared subtype of
+   * one). Never treated as users, and never proof that an account is not protected: a managed account
+   * with such an id is `unknown` (`bad-response`), since the unit may well protect it.
+   */
   readonly otherIds: readonly string[];
   /** True when every page of members was read without error. */
   readonly complete: boolean;
@@ -132,10 +139,14 @@ export interface RoleUserHolder {
   readonly assignmentId: string;
 }
 
-/** A role holder that is not imported as an account (a service principal, or a principal of unknown type). */
+/**
+ * A role holder that is not imported as an account: a service principal (or one of its declared subtypes,
+ * `agentIdentity`, `agentIdentityBlueprintPrincipal`), an agent user (no password to rotate), or a
+ * principal of unknown type.
+ */
 export interface RoleOtherHolder {
   readonly principalId: string;
-  readonly principalType: "servicePrincipal" | "other";
+  readonly principalType: "servicePrincipal" | "agentUser" | "other";
   readonly displayName: string | null;
   readonly kind: "active" | "eligible";
   readonly directoryScopeId: string;

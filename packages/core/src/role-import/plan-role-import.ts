@@ -54,10 +54,10 @@ export interface RoleImportAccount {
   readonly importAs: RoleImportAs;
 }
 
-/** A role holder that is never imported (a service principal, or a principal of unknown type). */
+/** A role holder that is never imported: a service principal, an agent user (no password), or a principal of unknown type. */
 export interface RoleImportOther {
   readonly principalId: string;
-  readonly principalType: "servicePrincipal" | "other";
+  readonly principalType: "servicePrincipal" | "agentUser" | "other";
   readonly displayName: string | null;
   /** Every path through which it holds a role (`via` is always `null`). */
   readonly paths: readonly RoleImportPath[];

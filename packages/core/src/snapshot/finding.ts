@@ -109,8 +109,8 @@ function unitFindings(unit: RestrictedUnit, fallback: boolean): Finding[] {
   for (const otherId of m.otherIds) {
     findings.push({
       code: "NON_USER_MEMBER",
-      severity: "info",
-      message: `Object ${otherId} in restricted ${name} is neither a user, a group nor a device; it is not treated as an account.`,
+      severity: "warning",
+      message: `Object ${otherId} in restricted ${name} is listed with a type that is neither a user, a group nor a device (or with no type); a managed account with this id stays undecided (unknown) until the directory names its type.`,
       unitId: unit.id,
       objectId: otherId,
     });

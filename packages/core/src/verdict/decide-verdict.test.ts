@@ -24,6 +24,8 @@ interface UnitSpec {
   id: string;
   userIds?: string[];
   groupIds?: string[];
+  /** Members of a missing or unknown `@odata.type`. */
+  otherIds?: string[];
   complete?: boolean;
   hidden?: boolean;
   /** For hidden units: the reader confirmed Member.Read.Hidden. */
@@ -41,7 +43,7 @@ function unit(spec: UnitSpec): RestrictedUnit {
       userIds: spec.userIds ?? [],
       groupIds: spec.groupIds ?? [],
       deviceIds: [],
-      otherIds: [],
+      otherIds: spec.otherIds ?? [],
       complete: spec.complete ?? true,
       ...(spec.failure ? { failure: fail(spec.failure) } : {}),
       ...(spec.hiddenVisible === undefined ? {} : { hiddenMembersVisible: spec.hiddenVisible }),
@@ -187,6 +189,43 @@ describe("deniedVerdict (one shape for step 3 and recordRotationFailure)", () =>
       },
       flag,
     ]);
+  });
+});
+
+describe("a member of unknown type in a restricted unit", () => {
+  test("is never decided not-protected, however complete the snapshot or fresh the flag read", () => {
+    for (const primarySignal of ["available", "unsupported"] as const) {
+      const snapshot = snap({ primarySignal, units: [{ id: UNIT_A, otherIds: [U1.toUpperCase()] }] });
+      expect(snapshot.complete).toBe(true);
+      expect(verdictOf({ snapshot })).toMatchObject({
+        status: "unknown",
+        reasonCode: "bad-response",
+        unitIds: [UNIT_A],
+      });
+      const check: UserCheck = {
+        outcome: "found",
+        user: { id: U1, userPrincipalName: null, displayName: null },
+        isManagementRestricted: false,
+      };
+      expect(verdictOf({ snapshot, check }).status).toBe("unknown");
+      // The run's shortcut never counts it, and other users stay plainly not protected.
+      const plain = plainlyNotProtected({ denials: createDenialMemory() }, snapshot);
+      expect(plain?.(U1, undefined)).toBe(false);
+      expect(plain?.(U2, undefined)).toBe(true);
+    }
+  });
+
+  test("positive evidence still wins: the flag or a typed membership protects", () => {
+    const snapshot = snap({ protectedIds: [U1], units: [{ id: UNIT_A, otherIds: [U1] }] });
+    expect(verdictOf({ snapshot })).toMatchObject({ status: "protected", reasonCode: "restricted-flag" });
+    const both = snap({
+      primarySignal: "unsupported",
+      units: [
+        { id: UNIT_A, otherIds: [U1] },
+        { id: UNIT_B, userIds: [U1] },
+      ],
+    });
+    expect(verdictOf({ snapshot: both })).toMatchObject({ status: "protected", reasonCode: "unit-member" });
   });
 });
 

@@ -33,8 +33,25 @@ const iso = (ms: number) => new Date(ms).toISOString();
 interface SnapshotIndex {
   /** Restricted units by user member id. */
   readonly unitsByMember: ReadonlyMap<string, readonly SnapshotUnit[]>;
-  /** Every user id the snapshot names at all: the protected set and every unit's user members. */
+  /** Restricted units by the id of a member whose type is missing or not a user, group or device. */
+  readonly unitsByUntypedMember: ReadonlyMap<string, readonly SnapshotUnit[]>;
+  /**
+   * Every id the snapshot names as possibly protected: the protected set, every unit's user members, and
+   * every member of unknown type (which may be a user).
+   */
   readonly namedUserIds: ReadonlySet<string>;
+}
+
+function byMember(snapshot: TenantSnapshot, ids: (unit: SnapshotUnit) => readonly string[]) {
+  const units = new Map<string, SnapshotUnit[]>();
+  for (const unit of snapshot.units) {
+    for (const memberId of ids(unit)) {
+      const listed = units.get(memberId);
+      if (listed === undefined) units.set(memberId, [unit]);
+      else if (listed[listed.length - 1] !== unit) listed.push(unit);
+    }
+  }
+  return units;
 }
 
 const indexes = new WeakMap<TenantSnapshot, SnapshotIndex>();
@@ -42,16 +59,14 @@ const indexes = new WeakMap<TenantSnapshot, SnapshotIndex>();
 function indexOf(snapshot: TenantSnapshot): SnapshotIndex {
   let index = indexes.get(snapshot);
   if (index === undefined) {
-    const unitsByMember = new Map<string, SnapshotUnit[]>();
-    for (const unit of snapshot.units) {
-      for (const memberId of unit.members.userIds) {
-        const units = unitsByMember.get(memberId);
-        if (units === undefined) unitsByMember.set(memberId, [unit]);
-        else if (units[units.length - 1] !== unit) units.push(unit);
-      }
-    }
-    const namedUserIds = new Set([...snapshot.protectedUsers.keys(), ...unitsByMember.keys()]);
-    index = { unitsByMember, namedUserIds };
+    const unitsByMember = byMember(snapshot, (unit) => unit.members.userIds);
+    const unitsByUntypedMember = byMember(snapshot, (unit) => unit.members.otherIds);
+    const namedUserIds = new Set([
+      ...snapshot.protectedUsers.keys(),
+      ...unitsByMember.keys(),
+      ...unitsByUntypedMember.keys(),
+    ]);
+    index = { unitsByMember, unitsByUntypedMember, namedUserIds };
     indexes.set(snapshot, index);
   }
   return index;
@@ -61,7 +76,10 @@ function unitsOf(snapshot: TenantSnapshot, userId: string): readonly SnapshotUni
   return indexOf(snapshot).unitsByMember.get(userId) ?? [];
 }
 
-/** Every user id the snapshot names at all: the protected set and every restricted unit's user members. */
+/**
+ * Every id the snapshot names as possibly protected: the protected set, every restricted unit's user
+ * members, and its members of unknown type.
+ */
 export function namedUserIds(snapshot: TenantSnapshot): ReadonlySet<string> {
   return indexOf(snapshot).namedUserIds;
 }
@@ -240,6 +258,23 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const { denial, lastCompleteAtMs } = input;
   if (denial !== undefined && (lastCompleteAtMs === undefined || denial.observedAtMs >= lastCompleteAtMs)) {
     return deniedVerdict(base, denial);
+  }
+
+  // A restricted unit lists this id with a type that is not a user, group or device (or with none): the
+  // unit may protect it, so nothing here may say it does not (rules 1 and 2).
+  const untyped = indexOf(snapshot).unitsByUntypedMember.get(id);
+  if (untyped !== undefined) {
+    const unitIds = untyped.map((unit) => unit.id);
+    return {
+      accountId: base.accountId,
+      userPrincipalName: base.userPrincipalName,
+      status: "unknown",
+      reasonCode: "bad-response",
+      reason: `Restricted management administrative unit ${unitIds.join(", ")} lists this object with a type that is not a user, group or device (or with no type), so the unit may protect it; it cannot be decided until the directory names its type`,
+      evidence: [],
+      unitIds,
+      observedAt: snapshot.unitEvidenceObservedAt,
+    };
   }
 
   // Step 4 (rule 2): only a complete read (or a fresh read of this user's own flag) may say "not protected".

@@ -12,7 +12,7 @@ import { createGraphDirectoryError } from "../errors/graph-directory-error.js";
 import { nextStepFor } from "../errors/graph-response-error.js";
 import { readAllPages } from "../requests/graph-paging.js";
 import { type DirectoryContext, graphUrl } from "./directory-context.js";
-import { objectId, odataType, stringOrNull } from "./graph-json.js";
+import { directoryObjectKind, objectId, stringOrNull } from "./graph-json.js";
 
 type UnitHeader = Omit<RestrictedUnit, "members">;
 
@@ -114,14 +114,15 @@ async function readMembers(
       for (const item of items) {
         const id = objectId(item);
         if (id === undefined) throw badItem(context, what);
-        // Graph names the type as "#microsoft.graph.user"; anything unknown is never treated as a user.
-        const type = odataType(item);
+        // Graph names the type as "#microsoft.graph.user". An agent user is a user here; a missing or
+        // unknown type is never treated as a user, and core never lets it prove "not protected" either.
+        const kind = directoryObjectKind(item);
         const bucket =
-          type === "microsoft.graph.user"
+          kind === "user" || kind === "agentUser"
             ? userIds
-            : type === "microsoft.graph.group"
+            : kind === "group"
               ? groupIds
-              : type === "microsoft.graph.device"
+              : kind === "device"
                 ? deviceIds
                 : otherIds;
         sorted.push([bucket, id]);

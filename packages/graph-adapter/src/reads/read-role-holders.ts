@@ -26,7 +26,7 @@ import {
 import { whatFailed } from "../errors/graph-response-error.js";
 import { readAllPages } from "../requests/graph-paging.js";
 import { type DirectoryContext, graphUrl } from "./directory-context.js";
-import { objectId, odataType, stringOrNull } from "./graph-json.js";
+import { directoryObjectKind, objectId, stringOrNull } from "./graph-json.js";
 import { type AssignmentItem, directoryUser, readAssignmentItem } from "./role-assignment-items.js";
 
 type RoleReadFailure = RoleHoldersRead["failures"][number];
@@ -188,14 +188,14 @@ async function readGroupMembers(
       for (const item of items) {
         const id = objectId(item);
         if (id === undefined) throw badPage(context, what, "a member without an id was returned");
-        const type = odataType(item);
-        // Only users are accounts to import. Anything else (a service principal, or a type we do not
-        // know) still holds the role through the group, so it is reported, never dropped.
-        if (type === "microsoft.graph.user") page.push(directoryUser(item, id));
+        const kind = directoryObjectKind(item);
+        // Only users are accounts to import. Anything else (a service principal, an agent user, or a
+        // type we do not know) still holds the role through the group, so it is reported, never dropped.
+        if (kind === "user") page.push(directoryUser(item, id));
         else
           others.push({
             id,
-            type: type === "microsoft.graph.serviceprincipal" ? "servicePrincipal" : "other",
+            type: kind === "servicePrincipal" || kind === "agentUser" ? kind : "other",
             displayName: stringOrNull(item, "displayName"),
           });
       }

@@ -6,14 +6,14 @@
  * See https://learn.microsoft.com/graph/api/resources/unifiedroleassignment.
  */
 import type { DirectoryUser } from "@rotation-exclusion/core/ports";
-import { objectId, odataType, stringOrNull } from "./graph-json.js";
+import { directoryObjectKind, objectId, stringOrNull } from "./graph-json.js";
 
 /** The principal of an assignment, classified. */
 export type AssignmentPrincipal =
   | { readonly type: "user"; readonly user: DirectoryUser }
   | { readonly type: "group"; readonly id: string; readonly displayName: string | null }
   | {
-      readonly type: "servicePrincipal" | "other";
+      readonly type: "servicePrincipal" | "agentUser" | "other";
       readonly id: string;
       readonly displayName: string | null;
     };
@@ -40,13 +40,16 @@ function classify(principal: unknown, principalId: string): AssignmentPrincipal 
   const expanded = typeof principal === "object" && principal !== null ? principal : undefined;
   const id = (expanded !== undefined ? objectId(expanded) : undefined) ?? principalId;
   const displayName = expanded !== undefined ? stringOrNull(expanded, "displayName") : null;
-  switch (expanded !== undefined ? odataType(expanded) : undefined) {
-    case "microsoft.graph.user":
+  const kind = expanded !== undefined ? directoryObjectKind(expanded) : "unknown";
+  switch (kind) {
+    case "user":
       return { type: "user", user: directoryUser(expanded, id) };
-    case "microsoft.graph.group":
+    case "group":
       return { type: "group", id, displayName };
-    case "microsoft.graph.serviceprincipal":
-      return { type: "servicePrincipal", id, displayName };
+    // An agent user holds the role but has no password to rotate: reported, never imported.
+    case "servicePrincipal":
+    case "agentUser":
+      return { type: kind, id, displayName };
     default:
       return { type: "other", id, displayName };
   }

@@ -51,6 +51,8 @@ export function userEntity(
   withRestrictedFlag: boolean,
 ): Record<string, unknown> {
   return {
+    // A derived type in a collection of its base type carries its own type (OData JSON format §4.5.3).
+    ...(user.agentUser === true ? { "@odata.type": "#microsoft.graph.agentUser" } : {}),
     id: user.id,
     businessPhones: [],
     displayName: user.displayName,
@@ -157,12 +159,21 @@ export function directoryObjectEntity(tenant: TenantModel, id: string): Record<s
       const sp = tenant.servicePrincipals.get(id);
       if (sp === undefined) return undefined;
       return {
-        "@odata.type": "#microsoft.graph.servicePrincipal",
+        "@odata.type": `#microsoft.graph.${sp.agentKind ?? "servicePrincipal"}`,
         id: sp.id,
         accountEnabled: true,
         appId: sp.appId,
         displayName: sp.displayName,
         servicePrincipalType: "Application",
+      };
+    }
+    case "other": {
+      const other = tenant.otherObjects?.get(id);
+      if (other === undefined) return undefined;
+      return {
+        ...(other.odataType === null ? {} : { "@odata.type": other.odataType }),
+        id: other.id,
+        displayName: other.displayName,
       };
     }
     default:
