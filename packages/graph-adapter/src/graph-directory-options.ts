@@ -10,6 +10,7 @@ import { Agent, fetch as undiciFetch } from "undici";
 import { createGraphDirectoryError } from "./errors/graph-directory-error.js";
 import { GRAPH_CLOUDS, type GraphCloud, isGraphCloud } from "./graph-clouds.js";
 import { DEFAULT_MAX_PAGES } from "./requests/graph-paging.js";
+import { createGraphQueryMemo, type GraphQueryMemo } from "./requests/graph-query-memo.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./requests/retry-policy.js";
 import type { ThrottleBudget } from "./requests/throttle-budget.js";
 import type { FetchFunction } from "./transport/graph-transport.js";
@@ -71,6 +72,12 @@ export interface GraphDirectoryOptions {
    * requests wait before Graph's limits are reached. Default: none.
    */
   readonly throttleBudget?: ThrottleBudget;
+  /**
+   * The app's memory of listings Graph refused with query options their Microsoft page does not name
+   * (`createGraphQueryMemo`), shared by every directory of the app like the throttle budget, so the 400
+   * is paid once per app instead of once per tenant and cycle. Default: a memo of this directory only.
+   */
+  readonly queryMemo?: GraphQueryMemo;
 }
 
 /** Everything the directory runs with, validated. */
@@ -89,6 +96,7 @@ export interface ResolvedGraphDirectoryOptions {
   readonly maxPages: number;
   readonly memberReadHidden: boolean;
   readonly throttleBudget: ThrottleBudget | undefined;
+  readonly queryMemo: GraphQueryMemo;
 }
 
 const DEFAULTS = {
@@ -200,7 +208,10 @@ export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): Re
   if (throttleBudget !== undefined && typeof throttleBudget?.forTenant !== "function") {
     invalid("throttleBudget must come from createThrottleBudget (an object with forTenant)");
   }
-  const { logger } = options;
+  const { logger, queryMemo } = options;
+  if (queryMemo !== undefined && typeof queryMemo?.readsBare !== "function") {
+    invalid("queryMemo must come from createGraphQueryMemo (an object with readsBare)");
+  }
   if (
     logger !== undefined &&
     !["debug", "info", "warn", "error"].every(
@@ -233,5 +244,6 @@ export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): Re
     maxPages: positiveInteger("maxPages", options.maxPages ?? DEFAULTS.maxPages),
     memberReadHidden: resolveMemberReadHidden(options.memberReadHidden),
     throttleBudget,
+    queryMemo: queryMemo ?? createGraphQueryMemo(),
   };
 }

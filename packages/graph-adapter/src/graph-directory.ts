@@ -83,6 +83,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirec
     maxPages: resolved.maxPages,
     hiddenMembersVisible: () => resolved.memberReadHidden || tokenRoles.roles().has(MEMBER_READ_HIDDEN),
     logger: resolved.logger,
+    queryMemo: resolved.queryMemo,
   };
   let lastPrimarySignal: PrimarySignal | undefined;
   const mode: UserCheckMode = { propertySupported: true };

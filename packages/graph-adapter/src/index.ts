@@ -8,6 +8,7 @@ export { createGraphDirectory, type GraphDirectory } from "./graph-directory.js"
 export type { GraphDirectoryOptions, GraphPageSizes } from "./graph-directory-options.js";
 export type { FetchFunction } from "./transport/graph-transport.js";
 export type { RetryPolicy } from "./requests/retry-policy.js";
+export { createGraphQueryMemo, type GraphQueryMemo } from "./requests/graph-query-memo.js";
 
 // ── Credentials and national clouds ───────────────────────────────────────────────────────────────
 export {

@@ -3,6 +3,7 @@
  */
 import type { Logger } from "@rotation-exclusion/core/ports";
 import type { GraphPageSizes } from "../graph-directory-options.js";
+import type { GraphQueryMemo } from "../requests/graph-query-memo.js";
 import type { RequestRunner } from "../requests/graph-request-runner.js";
 import type { RequestStats } from "../requests/request-stats.js";
 
@@ -20,6 +21,8 @@ export interface DirectoryContext {
   /** True when the app may see hidden units' members (Member.Read.Hidden in the token, or vouched for). */
   readonly hiddenMembersVisible: () => boolean;
   readonly logger: Logger;
+  /** The app's memory of listings Graph refused with their undocumented query options. */
+  readonly queryMemo: GraphQueryMemo;
 }
 
 /** The absolute v1.0 URL for a path and query that are already encoded. */

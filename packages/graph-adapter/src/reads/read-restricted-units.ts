@@ -10,9 +10,9 @@ import type { RestrictedUnit, RestrictedUnitsRead, UnitMembers } from "@rotation
 import { toDirectoryFailure } from "../errors/directory-failure.js";
 import { createGraphDirectoryError } from "../errors/graph-directory-error.js";
 import { nextStepFor } from "../errors/graph-response-error.js";
-import { readAllPages } from "../requests/graph-paging.js";
-import { type DirectoryContext, graphUrl } from "./directory-context.js";
+import type { DirectoryContext } from "./directory-context.js";
 import { directoryObjectKind, objectId, stringOrNull } from "./graph-json.js";
+import { readListing } from "./read-listing.js";
 
 type UnitHeader = Omit<RestrictedUnit, "members">;
 
@@ -93,22 +93,24 @@ async function readMembers(
   unit: UnitHeader,
   signal: AbortSignal | undefined,
 ): Promise<UnitMembers> {
-  const userIds: string[] = [];
-  const groupIds: string[] = [];
-  const deviceIds: string[] = [];
-  const otherIds: string[] = [];
+  let userIds: string[] = [];
+  let groupIds: string[] = [];
+  let deviceIds: string[] = [];
+  let otherIds: string[] = [];
   const seen = new Set<string>();
   const what = `Listing members of restricted unit ${unit.id}`;
-  const result = await readAllPages(context.runner, {
-    firstUrl: graphUrl(
-      context,
-      `/directory/administrativeUnits/${encodeURIComponent(unit.id)}/members?$select=id&$top=${context.pageSizes.members}`,
-    ),
+  const result = await readListing(context, {
     route: "GET /directory/administrativeUnits/{id}/members",
+    path: `/directory/administrativeUnits/${encodeURIComponent(unit.id)}/members`,
+    // The page names neither (https://learn.microsoft.com/graph/api/administrativeunit-list-members):
+    // without them Graph sends whole objects, 100 a page, and `@odata.type` still tells users apart.
+    undocumented: { $select: "id", $top: String(context.pageSizes.members) },
     what,
-    tenantId: context.tenantId,
-    maxPages: context.maxPages,
     signal,
+    restart() {
+      [userIds, groupIds, deviceIds, otherIds] = [[], [], [], []];
+      seen.clear();
+    },
     onPage(items) {
       const sorted: Array<[string[], string]> = [];
       for (const item of items) {
@@ -156,16 +158,17 @@ export async function readRestrictedUnits(
 ): Promise<RestrictedUnitsRead> {
   const headers: UnitHeader[] = [];
   const what = "Listing administrative units";
-  const result = await readAllPages(context.runner, {
-    firstUrl: graphUrl(
-      context,
-      `/directory/administrativeUnits?$select=id,displayName,isMemberManagementRestricted,membershipType,visibility&$top=${context.pageSizes.units}`,
-    ),
+  const result = await readListing(context, {
     route: "GET /directory/administrativeUnits",
+    path: "/directory/administrativeUnits",
+    // https://learn.microsoft.com/graph/api/directory-list-administrativeunits names $select, not $top.
+    documented: { $select: "id,displayName,isMemberManagementRestricted,membershipType,visibility" },
+    undocumented: { $top: String(context.pageSizes.units) },
     what,
-    tenantId: context.tenantId,
-    maxPages: context.maxPages,
     signal,
+    restart() {
+      headers.length = 0;
+    },
     onPage(items) {
       const page: UnitHeader[] = [];
       for (const item of items) {

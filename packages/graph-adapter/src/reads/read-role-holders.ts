@@ -27,6 +27,7 @@ import { whatFailed } from "../errors/graph-response-error.js";
 import { readAllPages } from "../requests/graph-paging.js";
 import { type DirectoryContext, graphUrl } from "./directory-context.js";
 import { directoryObjectKind, objectId, stringOrNull } from "./graph-json.js";
+import { readListing } from "./read-listing.js";
 import { type AssignmentItem, directoryUser, readAssignmentItem } from "./role-assignment-items.js";
 
 type RoleReadFailure = RoleHoldersRead["failures"][number];
@@ -96,16 +97,17 @@ async function findRole(
   }
   const found: { id: string; displayName: string | null }[] = [];
   const filter = encodeURIComponent(`displayName eq ${odataString(role)}`);
-  const result = await readAllPages(context.runner, {
-    firstUrl: graphUrl(
-      context,
-      `/roleManagement/directory/roleDefinitions?$filter=${filter}&$select=id,displayName`,
-    ),
+  const result = await readListing(context, {
     route: "GET /roleManagement/directory/roleDefinitions",
+    path: "/roleManagement/directory/roleDefinitions",
+    // https://learn.microsoft.com/graph/api/rbacapplication-list-roledefinitions names $filter, not $select.
+    documented: { $filter: filter },
+    undocumented: { $select: "id,displayName" },
     what,
-    tenantId: context.tenantId,
-    maxPages: context.maxPages,
     signal,
+    restart() {
+      found.length = 0;
+    },
     onPage(items) {
       const page = items.map((item) => {
         const id = objectId(item);
