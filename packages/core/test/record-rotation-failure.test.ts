@@ -136,13 +136,13 @@ describe("recordRotationFailure", () => {
     const hostError = new Error(
       "Could not verify whether the target is in a restricted management administrative unit: timeout",
     );
-    for (const failure of [
-      hostError,
-      { message: DENIAL_MESSAGE },
-      { code: denial.code, message: DENIAL_MESSAGE },
-    ]) {
+    for (const failure of [hostError, { message: DENIAL_MESSAGE }]) {
       expect(await f.guard.recordRotationFailure(BOB, failure)).toMatchObject({ status: "not-protected" });
     }
+    // Graph's code without a status is Graph's refusal, not the triple: a fresh look, nothing remembered.
+    expect(
+      await f.guard.recordRotationFailure(BOB, { code: denial.code, message: DENIAL_MESSAGE }),
+    ).toMatchObject({ status: "unknown", reasonCode: "permission-missing" });
     expect(f.store.writes).toEqual([]);
     expect(f.store.get("bob")?.autoRotate).toBe(true);
     expect(await f.guard.isRotationProtected(BOB)).toBe(false);
@@ -217,6 +217,73 @@ describe("recordRotationFailure", () => {
     expect(verdict.reason).toContain("no restricted management administrative unit");
     expect(f.store.writes).toEqual([]);
     expect(await f.guard.checkProtection(BOB)).toMatchObject({ status: "not-protected" });
+  });
+
+  // Graph's refusals that are not the documented-by-nobody triple (403 + Authorization_RequestDenied + the
+  // unit named): each earns the fresh check, none is remembered, and only the flag read true excludes.
+  test.each([
+    [
+      "Authorization_RequestDenied with another status",
+      {
+        status: 400,
+        code: "Authorization_RequestDenied",
+        message: "Insufficient privileges to complete the operation.",
+      },
+    ],
+    [
+      "Authorization_RequestDenied without a status",
+      { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." },
+    ],
+    [
+      "a 403 linking Microsoft's restricted-unit page without naming the unit",
+      {
+        status: 403,
+        code: "Request_Forbidden",
+        message: "Access denied. Learn more: https://go.microsoft.com/fwlink/?linkid=2197831",
+      },
+    ],
+  ])("%s: one fresh check; the refusal itself is never remembered", async (_, failure) => {
+    const f = createFixture();
+    expect(await f.guard.recordRotationFailure(BOB, failure)).toMatchObject({
+      status: "unknown",
+      reasonCode: "permission-missing",
+    });
+    expect(f.directory.calls.checkUsers).toBe(1);
+    expect(f.store.writes).toEqual([]);
+    // Not remembered: the next check decides Bob from the directory alone.
+    expect(await f.guard.checkProtection(BOB)).toMatchObject({ status: "not-protected" });
+    // On a restricted user the check reads the flag as true: excluded, with the flag as the evidence.
+    const verdict = await f.guard.recordRotationFailure(ALICE, failure);
+    expect(verdict).toMatchObject({ status: "protected", reasonCode: "restricted-flag" });
+    expect(verdict.evidence.map((e) => e.kind)).toEqual(["restricted-flag"]);
+    expect(f.store.get("alice")).toMatchObject({
+      autoRotate: false,
+      record: { reasonCode: "restricted-flag" },
+    });
+  });
+
+  test("the triple as seen in the wild, with the learn-more link, is the denial", async () => {
+    const f = createFixture();
+    const verdict = await f.guard.recordRotationFailure(BOB, {
+      status: 403,
+      code: "Authorization_RequestDenied",
+      message:
+        "Insufficient privileges to complete the operation. Target object is a member of a restricted management administrative unit and can only be modified by administrators scoped to that administrative unit. Check that you are assigned a role that has permission to perform the operation for this restricted management administrative unit. Learn more: https://go.microsoft.com/fwlink/?linkid=2197831",
+    });
+    expect(verdict).toMatchObject({ status: "protected", reasonCode: "rotation-denied-by-unit" });
+    expect(f.directory.calls.checkUsers).toBe(0);
+  });
+
+  test("a fetch-based host's { status, body } is read, with the body as an object or as JSON text", async () => {
+    const error = { code: "Authorization_RequestDenied", message: DENIAL_MESSAGE };
+    for (const body of [{ error }, JSON.stringify({ error })]) {
+      const f = createFixture();
+      expect(await f.guard.recordRotationFailure(BOB, { status: 403, body })).toMatchObject({
+        status: "protected",
+        reasonCode: "rotation-denied-by-unit",
+      });
+      expect(f.store.get("bob")).toMatchObject({ autoRotate: false });
+    }
   });
 
   test("any other failure returns the current verdict and persists nothing", async () => {

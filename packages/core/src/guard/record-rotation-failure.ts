@@ -1,8 +1,9 @@
 /**
  * Learns from a failed password change. Graph's 403 `Authorization_RequestDenied` naming a restricted
- * management administrative unit is positive evidence: remember it and exclude the account. Another 403
- * earns one fresh look at the user's flag; anything else (including any failure without a status)
- * changes nothing. See docs/decisions/0003-rmau-write-denial-as-evidence.md.
+ * management administrative unit is positive evidence (safety rule 7): remember it and exclude the
+ * account. Any other 403, and `Authorization_RequestDenied` with any status, earns one fresh look at the
+ * user's flag, and only the flag read as true excludes; anything else changes nothing.
+ * See docs/decisions/0003-rmau-write-denial-as-evidence.md.
  */
 import { redactSecrets, summarizeError } from "../internal/error-summary.js";
 import { isPlainObject } from "../internal/input-checks.js";
@@ -164,7 +165,10 @@ export async function recordRotationFailure(
     return verdict;
   }
 
-  if (normalized.status === 403) {
+  // Any other refusal (a 403, or Authorization_RequestDenied with whatever status, such as a 403 that
+  // links Microsoft's restricted-unit page without naming the unit) earns one fresh look at the user's
+  // own flag. The refusal itself is never remembered nor persisted: only the flag read as true excludes.
+  if (normalized.status === 403 || normalized.code?.toLowerCase() === "authorization_requestdenied") {
     const { checks, checkedAtMs } = await checkUsersSafely(ctx, [ref], signal);
     const check = checks[0];
     const observedAt = new Date(checkedAtMs).toISOString();
@@ -184,17 +188,22 @@ export async function recordRotationFailure(
       await persistExclusion(ctx, store, account, verdict, signal);
       return verdict;
     }
+    const notRestricted = check?.outcome === "found" && check.isManagementRestricted === false;
     ctx.log.warn(
-      { accountId: base.accountId, failure: logged },
-      "rotation denied, but the account is in no restricted unit",
+      { accountId: base.accountId, failure: logged, flagRead: notRestricted },
+      notRestricted
+        ? "rotation denied, but the account is in no restricted unit"
+        : "rotation denied, and the account's own flag could not be read",
     );
+    const denied = `The password change was denied (${normalized.status ?? "no status"} ${normalized.code ?? "no code"})`;
     return {
       ...base,
       ...(check?.outcome === "found" ? { accountId: check.user.id.toLowerCase() } : {}),
       status: "unknown",
       reasonCode: "permission-missing",
-      reason:
-        "The password change was denied (403) but the account is in no restricted management administrative unit: the app likely lacks a role or permission for this user",
+      reason: notRestricted
+        ? `${denied} but the account is in no restricted management administrative unit: the app likely lacks a role or permission for this user`
+        : `${denied} and a fresh read of the user could not tell whether a restricted management administrative unit protects it`,
       evidence: [],
       unitIds: [],
       observedAt,
