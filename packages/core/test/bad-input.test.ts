@@ -32,11 +32,12 @@ function untouched(f: ReturnType<typeof createFixture>): void {
 }
 
 const HOSTILE_IDS: readonly [unknown, RegExp][] = [
-  ["", /account id "" is not an Entra object id/],
-  ["not-a-guid", /account id "not-a-guid" is not an Entra object id/],
-  ["' or 1 eq 1", /account id "' or 1 eq 1" is not an Entra object id/],
-  [`${ALICE}' or 1 eq 1`, /is not an Entra object id/],
-  [`${ALICE}/../..`, /is not an Entra object id/],
+  ["", /account "" is neither an Entra object id \(a GUID\) nor a user principal name/],
+  ["not-a-guid", /account "not-a-guid" is neither an Entra object id/],
+  ["' or 1 eq 1", /account "' or 1 eq 1" is neither an Entra object id/],
+  [`${ALICE}' or 1 eq 1`, /is neither an Entra object id/],
+  [`${ALICE}/../..`, /is neither an Entra object id/],
+  ["a\r\n@contoso.test", /is neither an Entra object id/],
   [42, /account number must be/],
   [-1, /account number must be/],
   [Number.MAX_VALUE, /account number must be/],

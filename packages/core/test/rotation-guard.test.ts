@@ -309,3 +309,55 @@ describe("createRotationGuard", () => {
     });
   });
 });
+
+describe("accounts named as the rotation engine holds them", () => {
+  test("a string is an object id when it is a GUID, a UPN when it is one, and refused otherwise", async () => {
+    const f = createFixture();
+    expect(await f.guard.isRotationProtected("alice@contoso.test")).toBe(true);
+    expect(await f.guard.checkProtection("bob@contoso.test")).toMatchObject({
+      status: "not-protected",
+      accountId: BOB,
+      userPrincipalName: "bob@contoso.test",
+    });
+    expect(await f.guard.checkProtection(BOB.toUpperCase())).toMatchObject({ accountId: BOB });
+    for (const bad of ["bob", "bob@contoso.test\n", "{not-a-guid}"]) {
+      await expect(f.guard.isRotationProtected(bad)).rejects.toMatchObject({ code: "invalid-input" });
+      await expect(f.guard.recordRotationFailure(bad, { status: 500 })).rejects.toMatchObject({
+        code: "invalid-input",
+      });
+    }
+  });
+
+  test("a UPN costs one lookup per snapshot, not one per check", async () => {
+    const f = createFixture();
+    await f.guard.checkProtection("bob@contoso.test");
+    await f.guard.checkProtection("BOB@contoso.test");
+    await f.guard.isRotationProtected("bob@contoso.test");
+    expect(f.directory.calls.checkUsers).toBe(1);
+    // A new snapshot starts a new cache.
+    f.advance(300_001);
+    await f.guard.checkProtection("bob@contoso.test");
+    expect(f.directory.calls.checkUsers).toBe(2);
+  });
+
+  test("a cached UPN whose object is now named otherwise is forgotten, and decides nothing", async () => {
+    const tenant = standardTenant();
+    const f = createFixture({
+      tenant,
+      // An incomplete snapshot: every UPN account gets a look at its own flag.
+      faults: { canReadHidden: true, protectedUsers: { kind: "throttled", afterCount: 0 } },
+    });
+    expect(await f.guard.checkProtection("bob@contoso.test")).toMatchObject({ accountId: BOB });
+    // Bob is renamed and his old UPN goes to Carol, within the snapshot's lifetime.
+    const bob = tenant.users.find((u) => u.id === BOB);
+    const carol = tenant.users.find((u) => u.id === CAROL);
+    if (bob === undefined || carol === undefined) throw new Error("fixture users missing");
+    bob.userPrincipalName = "robert@contoso.test";
+    carol.userPrincipalName = "bob@contoso.test";
+    expect(await f.guard.checkProtection("bob@contoso.test")).toMatchObject({
+      status: "unknown",
+      reasonCode: "bad-response",
+    });
+    expect(await f.guard.checkProtection("bob@contoso.test")).toMatchObject({ accountId: CAROL });
+  });
+});

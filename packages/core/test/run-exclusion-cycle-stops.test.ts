@@ -52,7 +52,7 @@ describe("runExclusionCycle stops what does not stop by itself", () => {
         createDirectory: directory,
         accounts: (id) => (id === T1 ? store : storeWith({}).store),
         guardOptions: { writeConcurrency: 1 },
-        tenantDeadlineMs: 30,
+        tenantDeadlineMs: 400,
         stopGraceMs: 20,
       }),
     );
@@ -137,7 +137,7 @@ describe("runExclusionCycle stops what does not stop by itself", () => {
             return pending();
           },
         },
-        tenantDeadlineMs: 30,
+        tenantDeadlineMs: 400,
         stopGraceMs: 10,
       }),
     );

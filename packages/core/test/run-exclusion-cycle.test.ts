@@ -138,7 +138,8 @@ describe("runExclusionCycle", () => {
       createDirectory: w.createDirectory,
       accounts: w.accounts,
       concurrency: 2,
-      deadlineMs: 50,
+      // Long enough for the other tenants' reads on a loaded machine; the gated one never finishes.
+      deadlineMs: 400,
       onProgress: (event) => events.push(event),
     });
     const statuses = report.tenants.map((t) => [t.status, t.stoppedBy]);
@@ -169,7 +170,7 @@ describe("runExclusionCycle", () => {
             const result = await inner.update(key, write, o);
             // The second write is slow: the deadline passes while it is in flight.
             if (writes === 2) {
-              setTimeout(release, 80);
+              setTimeout(release, 800);
               await slowWrite;
             }
             return result;
@@ -177,7 +178,7 @@ describe("runExclusionCycle", () => {
         };
       },
       guardOptions: { writeConcurrency: 1 },
-      deadlineMs: 40,
+      deadlineMs: 400,
     });
     const [tenant] = report.tenants;
     expect(tenant).toMatchObject({ status: "partial", stoppedBy: "cycle-deadline" });
@@ -209,7 +210,7 @@ describe("runExclusionCycle", () => {
       createDirectory: w.createDirectory,
       accounts: w.accounts,
       concurrency: 1,
-      tenantDeadlineMs: 30,
+      tenantDeadlineMs: 400,
     });
     expect(timed.stoppedBy).toBeUndefined();
     expect(timed.tenants.map((t) => [t.status, t.stoppedBy])).toEqual([

@@ -6,7 +6,11 @@ import { describeValue, isGuid, userPrincipalNameProblem } from "../internal/inp
 import type { AccountRef } from "../ports/directory-reader.js";
 import { createRotationExclusionError } from "../rotation-exclusion-error.js";
 
-/** An Entra object id (a GUID), or an object with the id and/or the user principal name. */
+/**
+ * An account as the rotation engine holds it: an Entra object id (a GUID string), a user principal name
+ * (a string with `@`), or an object with the id and/or the UPN. Object ids are the cheap path: a UPN costs
+ * a directory lookup the first time a snapshot meets it.
+ */
 export type AccountInput =
   | string
   | { readonly id?: string | undefined; readonly userPrincipalName?: string | undefined };
@@ -37,11 +41,18 @@ function checkId(value: unknown): string {
  * Throws a `RotationExclusionError` with code `invalid-input` naming the bad value.
  */
 export function parseAccountInput(input: AccountInput): AccountRef {
-  if (typeof input === "string") return { id: checkId(input) };
+  if (typeof input === "string") {
+    if (isGuid(input)) return { id: input.toLowerCase() };
+    if (userPrincipalNameProblem(input) === undefined) return { userPrincipalName: input };
+    throw createRotationExclusionError(
+      "invalid-input",
+      `account ${describeValue(input)} is neither an Entra object id (a GUID) nor a user principal name (name@domain)`,
+    );
+  }
   if (typeof input !== "object" || input === null) {
     throw createRotationExclusionError(
       "invalid-input",
-      `account ${describeValue(input)} must be an object id string or { id, userPrincipalName }`,
+      `account ${describeValue(input)} must be an object id, a user principal name, or { id, userPrincipalName }`,
     );
   }
   const id = input.id === undefined ? undefined : checkId(input.id);

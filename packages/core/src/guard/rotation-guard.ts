@@ -128,6 +128,7 @@ export function createRotationGuard(options: RotationGuardOptions): RotationGuar
     refresher,
     denials: createDenialMemory(),
     lastCompleteAtMs: () => refresher.lastCompleteAtMs(),
+    resolvedUpns: new WeakMap(),
   };
 
   async function checkProtection(account: AccountInput, checkOptions: CheckOptions = {}): Promise<Verdict> {

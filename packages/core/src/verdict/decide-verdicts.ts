@@ -6,6 +6,7 @@
  * own `isManagementRestricted` flag. See docs/decisions/0012-safety-rules.md.
  */
 import { summarizeError } from "../internal/error-summary.js";
+import { describeValue } from "../internal/input-checks.js";
 import type { AccountRef, DirectoryReader, UserCheck } from "../ports/directory-reader.js";
 import type { Logger } from "../ports/logger.js";
 import type { TenantSnapshot } from "../snapshot/tenant-snapshot.js";
@@ -23,6 +24,11 @@ export interface VerdictSources {
   lastCompleteAtMs(): number | undefined;
   readonly clock: () => number;
   readonly log: Logger;
+  /**
+   * UPNs resolved to object ids, per snapshot (lower-case UPN to lower-case id), so that a host that
+   * names accounts by UPN pays the lookup once per snapshot, not once per check. Absent: no cache.
+   */
+  readonly resolvedUpns?: WeakMap<TenantSnapshot, Map<string, string>> | undefined;
 }
 
 /** How {@link decideVerdicts} decides. */
@@ -118,18 +124,35 @@ export async function decideVerdicts(
     return decideVerdict({ snapshot, account, denial, lastCompleteAtMs, check, checkedAtMs });
   };
 
-  // Accounts named only by UPN have no object id to find in the snapshot: resolve them first.
+  // Accounts named only by UPN have no object id to find in the snapshot: resolve them first, from the
+  // snapshot's cache when an earlier check already did.
+  const resolved = upnsResolvedFor(sources, snapshot);
   const upnOnly: number[] = [];
-  accounts.forEach((account, index) => {
-    if (account.id === undefined && account.userPrincipalName !== undefined) upnOnly.push(index);
+  const named = accounts.map((account, index): AccountToDecide => {
+    if (account.userPrincipalName === undefined) return account;
+    const upn = account.userPrincipalName.toLowerCase();
+    const cached = resolved?.get(upn);
+    if (account.id !== undefined) {
+      // The host names this UPN with another object id: the cached answer is stale.
+      if (cached !== undefined && cached !== account.id.toLowerCase()) resolved?.delete(upn);
+      return account;
+    }
+    if (cached !== undefined) return { id: cached, userPrincipalName: account.userPrincipalName };
+    upnOnly.push(index);
+    return account;
   });
   const resolution = await checkUsersSafely(
     sources,
-    upnOnly.map((index) => accounts[index] as AccountRef),
+    upnOnly.map((index) => named[index] as AccountRef),
     signal,
   );
   const checkOf = new Map(upnOnly.map((index, k) => [index, resolution.checks[k]]));
-  const verdicts = accounts.map((account, index) =>
+  for (const [index, check] of checkOf) {
+    const upn = named[index]?.userPrincipalName;
+    if (check?.outcome === "found" && upn !== undefined)
+      resolved?.set(upn.toLowerCase(), check.user.id.toLowerCase());
+  }
+  const verdicts = named.map((account, index) =>
     decide(account, checkOf.get(index), checkOf.has(index) ? resolution.checkedAtMs : undefined),
   );
   if (!options.secondLook || snapshot.complete) return verdicts;
@@ -137,21 +160,43 @@ export async function decideVerdicts(
   // The snapshot could not tell for some accounts: one fresh look at their own flag may. One batched
   // call, however many accounts, so a large import does not turn into one request per user.
   const undecided = verdicts.flatMap((verdict, index) =>
-    verdict.status === "unknown" && accounts[index]?.id !== undefined ? [index] : [],
+    verdict.status === "unknown" && !checkOf.has(index) && named[index]?.id !== undefined ? [index] : [],
   );
   const secondLook = await checkUsersSafely(
     sources,
-    undecided.map((index) => accounts[index] as AccountRef),
+    undecided.map((index) => named[index] as AccountRef),
     signal,
   );
   undecided.forEach((index, k) => {
-    verdicts[index] = decide(
-      accounts[index] as AccountToDecide,
-      secondLook.checks[k],
-      secondLook.checkedAtMs,
-    );
+    const account = named[index] as AccountToDecide;
+    let check = secondLook.checks[k];
+    // An id taken from the cache must still carry the UPN the host named; if the directory now gives
+    // that object another UPN, the cached answer is stale: forget it, and decide nothing on it.
+    const asked = accounts[index]?.userPrincipalName;
+    if (accounts[index]?.id === undefined && asked !== undefined && check?.outcome === "found") {
+      const now = check.user.userPrincipalName;
+      if (now !== null && now.toLowerCase() !== asked.toLowerCase()) {
+        resolved?.delete(asked.toLowerCase());
+        const message = `The object ${account.id} resolved for ${describeValue(asked)} is now named ${describeValue(now)}`;
+        sources.log.warn({ asked, answeredId: check.user.id }, message);
+        check = { outcome: "failed", failure: { kind: "bad-response", message } };
+      }
+    }
+    verdicts[index] = decide(account, check, secondLook.checkedAtMs);
   });
   return verdicts;
+}
+
+/** The UPN cache of this snapshot, made on first use; `undefined` without a cache. */
+function upnsResolvedFor(sources: VerdictSources, snapshot: TenantSnapshot): Map<string, string> | undefined {
+  const cache = sources.resolvedUpns;
+  if (cache === undefined) return undefined;
+  let resolved = cache.get(snapshot);
+  if (resolved === undefined) {
+    resolved = new Map();
+    cache.set(snapshot, resolved);
+  }
+  return resolved;
 }
 
 /**
