@@ -142,41 +142,53 @@ describe("readRoleHolders over the fake Graph server", () => {
     ]);
   });
 
-  it("reports a tenant without the licence PIM needs as an unsupported eligibility read, saying so", async () => {
-    const { tenant, ids } = roleTenant();
-    await using graph = await directoryOverFakeGraph(tenant, {
-      faults: [
-        {
-          // As Graph answers a tenant without Entra ID P2 (maester365/maester#1421).
-          match: { route: "roleEligibility.list" },
-          effect: {
-            kind: "error",
-            status: 400,
-            code: "AadPremiumLicenseRequired",
-            message:
-              "The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.",
+  it.each([
+    [
+      "AadPremiumLicenseRequired",
+      "The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.",
+    ],
+    [
+      "PimLicenseRequired",
+      "The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.",
+    ],
+    ["PimLicenseRequired", "Unable to complete the request."],
+  ])(
+    "reports a tenant without the licence PIM needs (%s: %s) as an unsupported eligibility read, saying so",
+    async (code, graphMessage) => {
+      const { tenant, ids } = roleTenant();
+      await using graph = await directoryOverFakeGraph(tenant, {
+        faults: [
+          {
+            // As Graph answers a tenant without Entra ID P2 (maester365/maester#1421).
+            match: { route: "roleEligibility.list" },
+            effect: {
+              kind: "error",
+              status: 400,
+              code,
+              message: graphMessage,
+            },
           },
+        ],
+      });
+      const read = await graph.directory.readRoleHolders("Global Administrator");
+      expect(read.complete).toBe(false);
+      expect(read.failures).toEqual([
+        {
+          step: "eligible-assignments",
+          failure: expect.objectContaining({
+            kind: "unsupported",
+            status: 400,
+            code,
+          }),
         },
-      ],
-    });
-    const read = await graph.directory.readRoleHolders("Global Administrator");
-    expect(read.complete).toBe(false);
-    expect(read.failures).toEqual([
-      {
-        step: "eligible-assignments",
-        failure: expect.objectContaining({
-          kind: "unsupported",
-          status: 400,
-          code: "AadPremiumLicenseRequired",
-        }),
-      },
-    ]);
-    const message = read.failures[0]?.failure.message ?? "";
-    expect(message).toContain("licence");
-    expect(message).toContain("Entra ID P2");
-    expect(message).not.toContain("Graph rejected the query");
-    expect(read.users.map((h) => h.user.id)).toContain(ids.direct);
-  });
+      ]);
+      const message = read.failures[0]?.failure.message ?? "";
+      expect(message).toContain("licence");
+      expect(message).toContain("Entra ID P2");
+      expect(message).not.toContain("Graph rejected the query");
+      expect(read.users.map((h) => h.user.id)).toContain(ids.direct);
+    },
+  );
 
   it("finds a role by a display name with quotes, sent as a doubled-quote OData literal", async () => {
     const { tenant, ids } = roleTenant();

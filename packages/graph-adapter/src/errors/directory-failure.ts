@@ -44,13 +44,17 @@ export function namesMissingRestrictedProperty(error: GraphDirectoryError): bool
   );
 }
 
+// The codes Graph answers PIM reads with in a tenant without the licence; Microsoft documents neither
+// (decision 0008), so both are read the same way: the read is unsupported, never "no holders".
+const LICENCE_CODES = new Set(["aadpremiumlicenserequired", "pimlicenserequired"]);
+
 /**
  * Graph's answer for a tenant without Entra ID P2 / ID Governance: 400 `AadPremiumLicenseRequired`,
  * "The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license." (older
- * wording: "The tenant needs an AAD Premium 2 license."). See decision 0008.
+ * wording: "The tenant needs an AAD Premium 2 license."), or `PimLicenseRequired`. See decision 0008.
  */
 export function needsPremiumLicence(error: GraphDirectoryError): boolean {
   if (error.status !== 400 && error.status !== 403) return false;
-  if (error.graphCode?.toLowerCase() === "aadpremiumlicenserequired") return true;
+  if (LICENCE_CODES.has(error.graphCode?.toLowerCase() ?? "")) return true;
   return /needs (to have )?(an )?(aad premium|microsoft entra id p2)/i.test(error.graphMessage ?? "");
 }
