@@ -7,6 +7,7 @@ import {
   type AutoRotateRecord,
   createRotationGuard,
   type ManagedAccount,
+  type ReleasedEvent,
   ROTATION_EXCLUSION_ACTOR,
 } from "@rotation-exclusion/core";
 import fc from "fast-check";
@@ -84,7 +85,13 @@ function userOf(tenant: FakeTenant, account: ManagedAccount | SeedAccount) {
   );
 }
 
-function setup(tenant: FakeTenant, faults: FakeFaults, accounts: SeedAccount[], restoreReleased = false) {
+function setup(
+  tenant: FakeTenant,
+  faults: FakeFaults,
+  accounts: SeedAccount[],
+  restoreReleased = false,
+  onReleased?: (event: ReleasedEvent) => Promise<void>,
+) {
   let now = Date.UTC(2026, 0, 1);
   const directory = createFakeDirectory(tenant, faults);
   const store = createFakeStore(accounts);
@@ -95,6 +102,7 @@ function setup(tenant: FakeTenant, faults: FakeFaults, accounts: SeedAccount[], 
     clock: () => now,
     restoreReleased,
     writeConcurrency: 3,
+    ...(onReleased === undefined ? {} : { onReleased }),
   });
   return { directory, store, guard, tick: () => (now += 1000) };
 }
@@ -251,6 +259,64 @@ describe("safety properties over random directories and faults", () => {
           f.tick();
           await f.guard.excludeFromAutoRotation();
           expect(f.store.writes.length).toBe(writes);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  test("release alerts: once faults stop, every release a run made has been alerted, under one event key, and none is owed", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        tenantArb,
+        faultsArb,
+        accountsArb,
+        storeFaultsArb,
+        fc.subarray(USERS.map((_, i) => `k${i + 1}`)),
+        async (tenant, faults, accounts, storeFaults, hookFailsFor) => {
+          const failing = new Set(hookFailsFor);
+          // Per release (store key and releasedAt): the event keys seen and the calls that resolved.
+          const alerts = new Map<string, { eventKeys: Set<string>; resolved: number }>();
+          const onReleased = async (event: ReleasedEvent) => {
+            const release = `${event.key}@${event.record.releasedAt}`;
+            const seen = alerts.get(release) ?? { eventKeys: new Set<string>(), resolved: 0 };
+            alerts.set(release, seen);
+            seen.eventKeys.add(event.eventKey);
+            if (failing.has(event.key)) throw new Error("pager unreachable");
+            seen.resolved += 1;
+          };
+          const f = setup(tenant, faults, accounts, false, onReleased);
+          for (const key of storeFaults.throwOn) f.store.faults.throwOn.add(key);
+          for (const key of storeFaults.conflictOn) f.store.faults.conflictOn.add(key);
+          await f.guard.excludeFromAutoRotation();
+
+          f.directory.faults = { canReadHidden: true };
+          f.store.faults.throwOn.clear();
+          f.store.faults.conflictOn.clear();
+          failing.clear();
+          f.tick();
+          await f.guard.excludeFromAutoRotation();
+          const resolvedBefore = [...alerts.values()].map((alert) => alert.resolved);
+          f.tick();
+          await f.guard.excludeFromAutoRotation();
+          // Nothing is owed any more: a further run sends nothing.
+          expect([...alerts.values()].map((alert) => alert.resolved)).toEqual(resolvedBefore);
+
+          const seeded = new Map(accounts.map((a) => [a.key, a.record?.releasedAt]));
+          for (const account of f.store.all()) {
+            expect(account.record?.releaseAlertPending, account.key).toBeUndefined();
+            const releasedAt = account.record?.releasedAt;
+            // A release seeded without the flag (before alerts were durable) is never alerted again.
+            if (releasedAt === undefined || releasedAt === seeded.get(account.key)) continue;
+            const alert = alerts.get(`${account.key}@${releasedAt}`);
+            expect(alert?.resolved, account.key).toBeGreaterThanOrEqual(1);
+            expect(alert?.eventKeys.size, account.key).toBe(1);
+          }
+          for (const [release, alert] of alerts) {
+            const [key, releasedAt] = release.split("@");
+            if (releasedAt === seeded.get(key ?? "")) expect.fail(`${release} was seeded released`);
+            expect(alert.eventKeys.size, release).toBe(1);
+          }
         },
       ),
       RUNS,

@@ -67,6 +67,28 @@ describe("createInMemoryAccountStore", () => {
     expect(cleared.status === "written" && cleared.account.record).toBeUndefined();
   });
 
+  it("keeps releaseAlertPending as written, and drops it when a write leaves it out", async () => {
+    const store = seeded();
+    const owed: AutoRotateRecord = {
+      ...exclusion,
+      releasedAt: "2026-01-02T00:00:00.000Z",
+      releaseAlertPending: true,
+    };
+    const written = await store.update(ids.breakGlass1, {
+      expectedVersion: "1",
+      autoRotate: false,
+      record: owed,
+    });
+    // Core reads the flag back from the written account to tell a store that keeps it from one that drops it.
+    expect(written.status === "written" && written.account.record).toEqual(owed);
+    expect(store.get(ids.breakGlass1)?.record).toEqual(owed);
+    expect((await store.list())[0]?.record?.releaseAlertPending).toBe(true);
+    const { releaseAlertPending: _sent, ...sent } = owed;
+    await store.update(ids.breakGlass1, { expectedVersion: "3", autoRotate: false, record: sent });
+    expect(store.get(ids.breakGlass1)?.record).toEqual(sent);
+    expect(store.get(ids.breakGlass1)?.record).not.toHaveProperty("releaseAlertPending");
+  });
+
   it("answers conflict for a stale version or an unknown key, changing nothing", async () => {
     const store = seeded();
     const stale = await store.update(ids.breakGlass1, {

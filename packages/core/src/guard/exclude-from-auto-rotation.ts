@@ -2,7 +2,9 @@
  * One exclusion run (one tenant, one pass): refresh the snapshot, decide every managed account, and
  * apply the planned compare-and-set writes with bounded concurrency. Per-account trouble (a conflict, a
  * throwing write) is reported for that account only; an abort during the writes stops issuing writes and
- * still resolves with what was done (docs/decisions/0012-safety-rules.md, rules 5 and 10).
+ * still resolves with what was done (docs/decisions/0012-safety-rules.md, rules 5 and 10). Release alerts
+ * (`onReleased`) are sent after their write and again by later runs until the hook resolved
+ * (docs/decisions/0014-release-alerts.md).
  */
 
 import { boundedMap } from "../internal/bounded-map.js";
@@ -15,6 +17,7 @@ import { isOurRecord, type PlannedAction, planAccount } from "./exclusion-plan.j
 import type { AccountOutcome, ConflictOutcome, ErrorOutcome, ExclusionReport } from "./exclusion-report.js";
 import { accountStoreFor, type GuardContext } from "./guard-context.js";
 import { accountToDecide, listManagedAccounts } from "./managed-accounts.js";
+import { noteDroppedAlertFlag, sendReleaseAlert } from "./release-alert.js";
 import type { ExcludeFromAutoRotationOptions } from "./rotation-guard.js";
 
 interface Planned {
@@ -79,7 +82,11 @@ export async function excludeFromAutoRotation(
         userPrincipalName: verdict.userPrincipalName,
         verdict,
       },
-      action: planAccount(account, verdict, { restoreReleased: ctx.restoreReleased, now }),
+      action: planAccount(account, verdict, {
+        restoreReleased: ctx.restoreReleased,
+        now,
+        alertOnRelease: ctx.onReleased !== undefined,
+      }),
     };
   });
   const classifyDoneMs = ctx.clock();
@@ -100,6 +107,8 @@ export async function excludeFromAutoRotation(
     if (isOurRecord(entry.account.record, "pendingVerification")) lists.pending.push(entry.outcome);
   };
 
+  // The accounts with work in the store: a write, or an alert still owed for an earlier release (the
+  // hook, then the write that clears the flag).
   const writes: Planned[] = [];
   for (const entry of planned) {
     const { action } = entry;
@@ -107,13 +116,26 @@ export async function excludeFromAutoRotation(
     else if (action.outcome === "deferred") {
       lists.deferred.push(entry.outcome);
       stillPending(entry);
-    } else if (action.outcome === "releasedStill") lists.releasedStill.push(entry.outcome);
-    else if ("write" in action && action.write !== undefined && !dryRun) writes.push(entry);
+    } else if (action.outcome === "releasedStill") {
+      if (action.alertPending && ctx.onReleased !== undefined && !dryRun) writes.push(entry);
+      else lists.releasedStill.push(entry.outcome);
+    } else if ("write" in action && action.write !== undefined && !dryRun) writes.push(entry);
     else lists[action.outcome].push(entry.outcome);
+  }
+
+  // A release persisted with releaseAlertPending whose hook never resolved (it threw, or the process
+  // stopped first): the alert is owed, whichever guard wrote it.
+  async function resendAlert({ account, outcome }: Planned): Promise<void> {
+    lists.releasedStill.push(outcome);
+    const { record } = account;
+    if (record?.releasedAt === undefined) return; // planAccount answers releasedStill only with both
+    const alert = { outcome, record, restored: false, at: record.releasedAt, pendingOn: account };
+    await sendReleaseAlert(ctx, store, alert, signal);
   }
 
   async function applyWrite(entry: Planned): Promise<void> {
     const { action, outcome } = entry;
+    if (action.outcome === "releasedStill") return resendAlert(entry);
     if (!("write" in action) || action.write === undefined) return;
     try {
       // The caller's signal is not passed on: a half-cancelled compare-and-set leaves us unsure whether
@@ -138,22 +160,31 @@ export async function excludeFromAutoRotation(
         },
         "account updated",
       );
-      if (action.outcome === "releasedNewly" && ctx.onReleased !== undefined) {
-        try {
-          await ctx.onReleased({
-            tenantId: ctx.tenantId,
-            key: outcome.key,
-            accountId: outcome.accountId,
-            userPrincipalName: outcome.userPrincipalName,
-            record: action.record,
-            verdict: outcome.verdict,
-          });
-        } catch (error) {
-          ctx.log.error(
-            { key: outcome.key, error: summarizeError(error) },
-            "onReleased hook threw; the run continues",
-          );
-        }
+      if (action.outcome === "releasedNewly") {
+        // Trust the flag only as the store gives it back: a store that dropped it cannot make the alert
+        // survive, so it is sent at most once rather than re-sent by every run.
+        const written = result.account;
+        const held = written?.record?.releaseAlertPending === true;
+        if (action.record.releaseAlertPending === true && !held) noteDroppedAlertFlag(ctx, outcome.key);
+        const at = action.record.releasedAt ?? now;
+        const alert = {
+          outcome,
+          record: action.record,
+          restored: false,
+          at,
+          pendingOn: held ? written : undefined,
+        };
+        await sendReleaseAlert(ctx, store, alert, signal);
+      } else if (action.outcome === "restored" && entry.account.record !== undefined) {
+        // The restore cleared our record, so no flag can carry this alert: it is sent at most once.
+        const alert = {
+          outcome,
+          record: entry.account.record,
+          restored: true,
+          at: now,
+          pendingOn: undefined,
+        };
+        await sendReleaseAlert(ctx, store, alert, signal);
       }
     } catch (error) {
       const summary = summarizeError(error);
@@ -166,6 +197,11 @@ export async function excludeFromAutoRotation(
   const { started } = await boundedMap(writes, applyWrite, { concurrency: ctx.writeConcurrency, signal });
   const aborted = started < writes.length;
   for (const entry of writes.slice(started)) {
+    // An owed alert not re-sent leaves the account as it was: still released, the flag kept for later.
+    if (entry.action.outcome === "releasedStill") {
+      lists.releasedStill.push(entry.outcome);
+      continue;
+    }
     lists.deferred.push({ ...entry.outcome, verdict: abortedVerdict(entry.outcome.verdict) });
     stillPending(entry);
   }

@@ -122,4 +122,30 @@ describe("planAccount", () => {
     expect(back.outcome).toBe("alreadyExcluded");
     expect("write" in back && back.write?.record?.releasedAt).toBeUndefined();
   });
+
+  test("with alertOnRelease, the release write carries releaseAlertPending; a released record says whether an alert is owed", () => {
+    const ours = { key: "k", autoRotate: false, record: record("exclusion"), version: "1" };
+    const options = { restoreReleased: false, now: NOW, alertOnRelease: true };
+    const released = planAccount(ours, verdicts["not-protected"], options);
+    expect(released).toMatchObject({
+      outcome: "releasedNewly",
+      write: { record: { releasedAt: NOW, releaseAlertPending: true } },
+      record: { releasedAt: NOW, releaseAlertPending: true },
+    });
+    const silent = planAccount(ours, verdicts["not-protected"], { ...options, alertOnRelease: false });
+    expect("record" in silent && silent.record).not.toHaveProperty("releaseAlertPending");
+
+    const owed = { ...record("exclusion", ROTATION_EXCLUSION_ACTOR, NOW), releaseAlertPending: true };
+    const still = planAccount({ ...ours, record: owed }, verdicts["not-protected"], options);
+    expect(still).toEqual({ outcome: "releasedStill", alertPending: true });
+    const sent = planAccount(
+      { ...ours, record: record("exclusion", ROTATION_EXCLUSION_ACTOR, NOW) },
+      verdicts["not-protected"],
+      options,
+    );
+    expect(sent).toEqual({ outcome: "releasedStill", alertPending: false });
+    // Protection back: the fresh exclusion record drops the release and the alert owed for it.
+    const back = planAccount({ ...ours, record: owed }, verdicts.protected, options);
+    expect("write" in back && back.write?.record).not.toHaveProperty("releaseAlertPending");
+  });
 });

@@ -17,7 +17,8 @@ export type PlannedAction =
   /** `write` is set when our record carried `releasedAt` and protection came back. */
   | { readonly outcome: "alreadyExcluded"; readonly write?: AccountWrite | undefined }
   | { readonly outcome: "releasedNewly"; readonly write: AccountWrite; readonly record: AutoRotateRecord }
-  | { readonly outcome: "releasedStill" }
+  /** `alertPending`: our record still carries `releaseAlertPending`, so the hook is owed a call. */
+  | { readonly outcome: "releasedStill"; readonly alertPending: boolean }
   | { readonly outcome: "restored"; readonly write: AccountWrite }
   | { readonly outcome: "activated"; readonly write: AccountWrite }
   | { readonly outcome: "notProtected" }
@@ -28,6 +29,12 @@ export interface PlanOptions {
   readonly restoreReleased: boolean;
   /** ISO 8601 time stamped into records. */
   readonly now: string;
+  /**
+   * Write `releaseAlertPending` with `releasedAt`: the guard has an `onReleased` hook that will owe the
+   * release an alert. Default false (no hook: the report is the alert, and no flag is left for a hook
+   * configured later to find).
+   */
+  readonly alertOnRelease?: boolean | undefined;
 }
 
 /** True when the record was written by this library (not by an operator or another tool). */
@@ -84,6 +91,8 @@ export function planAccount(account: ManagedAccount, verdict: Verdict, options: 
     };
     if (ourPending || account.autoRotate) return { outcome: "excluded", write };
     // Protection came back after we had marked the account released: one write with the fresh evidence.
+    // An alert still pending for that release goes with it: the account is back where it was, so
+    // there is no longer anything for a human to look at.
     if (ourExclusion && record?.releasedAt !== undefined) return { outcome: "alreadyExcluded", write };
     // Ours without releasedAt, or an operator's exclusion: nothing to change.
     return { outcome: "alreadyExcluded" };
@@ -94,8 +103,15 @@ export function planAccount(account: ManagedAccount, verdict: Verdict, options: 
   if (ourExclusion && record !== undefined) {
     if (options.restoreReleased)
       return { outcome: "restored", write: { expectedVersion: version, autoRotate: true, record: null } };
-    if (record.releasedAt !== undefined) return { outcome: "releasedStill" };
-    const released: AutoRotateRecord = { ...record, releasedAt: options.now };
+    if (record.releasedAt !== undefined)
+      return { outcome: "releasedStill", alertPending: record.releaseAlertPending === true };
+    // The flag goes in the very write that stamps releasedAt: there is no moment at which the release
+    // is persisted and the owed alert is not.
+    const released: AutoRotateRecord = {
+      ...record,
+      releasedAt: options.now,
+      ...(options.alertOnRelease === true ? { releaseAlertPending: true } : {}),
+    };
     return {
       outcome: "releasedNewly",
       write: { expectedVersion: version, autoRotate: account.autoRotate, record: released },

@@ -54,7 +54,10 @@ export interface ExclusionTimings {
 export interface ExclusionReport {
   readonly tenantId: string;
   readonly dryRun: boolean;
-  /** True when the caller's signal aborted during the writes; unwritten accounts are `deferred` (`aborted`). */
+  /**
+   * True when the caller's signal aborted during the writes; unwritten accounts are `deferred`
+   * (`aborted`), and released accounts whose owed alert was not sent again stay in `released.still`.
+   */
   readonly aborted: boolean;
   readonly snapshot: SnapshotSummary;
   /** Protected accounts turned off by this run (or that would be, in a dry run). */
@@ -63,7 +66,11 @@ export interface ExclusionReport {
   readonly alreadyExcluded: readonly AccountOutcome[];
   /** Accounts we could not decide (or not finish) this time; nothing was written for them. */
   readonly deferred: readonly AccountOutcome[];
-  /** Accounts we excluded that a complete snapshot now shows unprotected; left off, marked `releasedAt`. */
+  /**
+   * Accounts we excluded that a complete snapshot now shows unprotected; left off, marked `releasedAt`.
+   * `newly`: marked by this run. `still`: marked before, including those whose `onReleased` alert was
+   * still owed (`releaseAlertPending`) and that this run sent again.
+   */
   readonly released: { readonly newly: readonly AccountOutcome[]; readonly still: readonly AccountOutcome[] };
   /** Released accounts turned back on (`restoreReleased`). */
   readonly restored: readonly AccountOutcome[];
@@ -78,13 +85,39 @@ export interface ExclusionReport {
   readonly timings: ExclusionTimings;
 }
 
-/** Passed to the `onReleased` hook once per newly released account. */
+/**
+ * Passed to the `onReleased` hook for an account we excluded that a complete snapshot shows unprotected:
+ * when it is marked released (`restored: false`), and when `restoreReleased` turns it back on
+ * (`restored: true`).
+ *
+ * Hooks MUST be idempotent: a release's alert is sent again by later runs (of this guard or another)
+ * until one call resolved, so a hook that threw, or a process that stopped before the hook returned, is
+ * not the end of it. Every send of one release carries the same `eventKey`; drop repeats by it. A
+ * restore's alert is sent at most once (see `restored`).
+ */
 export interface ReleasedEvent {
   readonly tenantId: string;
+  /** The store's key of the account. */
   readonly key: string;
+  /**
+   * The same for every send of one release, and different for any other release or restore:
+   * `released:<tenantId>:<store key, URI-encoded>:<releasedAt>`, or `restored:…:<time of the restore>`.
+   * Treat it as an opaque string (an idempotency key, a deduplication id).
+   */
+  readonly eventKey: string;
   readonly accountId: string | null;
   readonly userPrincipalName: string | null;
-  /** The record as written, with `releasedAt` set. */
+  /**
+   * True when `restoreReleased` turned the account back on and cleared our record. That write leaves no
+   * record to carry a pending alert, so a restore is alerted at most once: a hook that throws is logged,
+   * and a process that stops between the restore and the hook loses the alert (`report.restored` still
+   * lists the account).
+   */
+  readonly restored: boolean;
+  /**
+   * Our record: as written, with `releasedAt` set (and `releaseAlertPending` while the alert is owed);
+   * for a restore, as it was before the restore cleared it.
+   */
   readonly record: AutoRotateRecord;
   readonly verdict: Verdict;
 }

@@ -24,6 +24,14 @@ export interface GuardContext extends VerdictSources {
   readonly onReleased: ((event: ReleasedEvent) => void | Promise<void>) | undefined;
   readonly refresher: SnapshotRefresher;
   readonly denials: DenialMemory;
+  /** What this guard has already warned about, so that a warning repeated every run is logged once. */
+  readonly notices: GuardNotices;
+}
+
+/** The once-per-guard warnings, and whether each was logged. */
+export interface GuardNotices {
+  /** The account store dropped the `releaseAlertPending` we wrote. */
+  releaseAlertFlagDropped: boolean;
 }
 
 /**

@@ -31,7 +31,14 @@ export interface RotationGuardOptions {
   unitEvidenceMaxAgeMs?: number;
   /** Turn released accounts (excluded by us, now unprotected) back on. Default false: report them. */
   restoreReleased?: boolean;
-  /** Called once per newly released account; a throwing hook is logged and never breaks the run. */
+  /**
+   * Called for each account we excluded that a complete snapshot shows unprotected: once it is marked
+   * released, and when `restoreReleased` turns it back on (`event.restored`). Must be idempotent: a
+   * release is alerted until one call resolved (the record keeps `releaseAlertPending` until then), so
+   * a later run, or another process, may send the same release again, always with the same
+   * `event.eventKey`. A restore is alerted at most once. A throwing hook is logged and never breaks the
+   * run; a dry run never calls it.
+   */
   onReleased?: (event: ReleasedEvent) => void | Promise<void>;
   /** Store writes in flight at once. Default 8. */
   writeConcurrency?: number;

@@ -127,6 +127,7 @@ export function createRotationGuard(options: RotationGuardOptions): RotationGuar
     onReleased: options.onReleased,
     refresher,
     denials: createDenialMemory(),
+    notices: { releaseAlertFlagDropped: false },
     lastCompleteAtMs: () => refresher.lastCompleteAtMs(),
     resolvedUpns: new WeakMap(),
   };

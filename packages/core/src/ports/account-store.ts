@@ -32,6 +32,14 @@ export interface AutoRotateRecord {
   readonly changedAt: string;
   /** Set (ISO 8601) when a complete snapshot first showed the account no longer protected. */
   readonly releasedAt?: string | undefined;
+  /**
+   * `true` while the host's `onReleased` hook still owes an alert for this release: written in the same
+   * compare-and-set write as `releasedAt` (only by a guard that has a hook), and removed by a second
+   * write once the hook resolved. A run that finds it set calls the hook again, so an alert survives a
+   * throwing hook or a process that stopped between the write and the hook. A store must keep it as it
+   * keeps the rest of the record; a store seen dropping it is logged and alerted at most once.
+   */
+  readonly releaseAlertPending?: boolean | undefined;
 }
 
 /** One managed account as the store holds it. */
@@ -56,7 +64,10 @@ export interface ManagedAccount {
 export interface AccountWrite {
   readonly expectedVersion: string;
   readonly autoRotate: boolean;
-  /** The new record, or `null` to clear it. */
+  /**
+   * The new record, or `null` to clear it. It replaces the stored record whole: a field it leaves out
+   * (such as a cleared `releaseAlertPending`) is removed, not kept from the old record.
+   */
   readonly record: AutoRotateRecord | null;
 }
 
