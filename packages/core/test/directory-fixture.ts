@@ -124,6 +124,7 @@ const CONTRACT_KIND: Record<DirectoryFailureKind, ContractFaultKind> = {
   unsupported: "unsupported",
   "bad-response": "bad-response",
   unavailable: "server-error",
+  "authentication-failed": "unauthorized",
 };
 
 const ROLE_OPERATION = {

@@ -79,7 +79,7 @@ describe("the retry layer over the fake Graph server", () => {
   it("gives up after one refresh when Graph keeps answering 401", async () => {
     await using graph = await directoryOverFakeGraph(smallTenant().tenant, { acceptToken: () => false });
     const read = await graph.directory.readProtectedUsers();
-    expect(read).toMatchObject({ complete: false, failure: { kind: "unavailable", status: 401 } });
+    expect(read).toMatchObject({ complete: false, failure: { kind: "authentication-failed", status: 401 } });
     expect(graph.credential.issued).toHaveLength(2);
     expect(graph.server.requests).toHaveLength(2);
   });
@@ -98,7 +98,7 @@ describe("the retry layer over the fake Graph server", () => {
       { credential: sameToken },
     );
     const read = await graph.directory.readProtectedUsers();
-    expect(read).toMatchObject({ complete: false, failure: { kind: "unavailable", status: 401 } });
+    expect(read).toMatchObject({ complete: false, failure: { kind: "authentication-failed", status: 401 } });
     expect(calls).toHaveLength(2);
     expect(graph.server.requests).toHaveLength(1);
   });

@@ -28,6 +28,8 @@ function effectFor(fault: ContractFault): FakeGraphFault["effect"] | undefined {
       return { kind: "malformed-json" };
     case "not-found":
       return { kind: "error", status: 404 };
+    case "unauthorized":
+      return { kind: "error", status: 401, code: "InvalidAuthenticationToken" };
   }
 }
 

@@ -90,6 +90,13 @@ export function failureForFault(kind: ContractFaultKind, what: string): Director
       return { kind: "unavailable", message: `${what}: the connection was reset.` };
     case "bad-response":
       return { kind: "bad-response", status: 200, message: `${what}: the response body is not valid JSON.` };
+    case "unauthorized":
+      return {
+        kind: "authentication-failed",
+        status: 401,
+        code: "InvalidAuthenticationToken",
+        message: `${what}: the access token was refused (401) after a fresh one was fetched; check the app's credential and consent.`,
+      };
     case "not-found":
       return {
         kind: "not-found",

@@ -24,7 +24,13 @@ export type DirectoryFailureKind =
   | "unsupported"
   /** A 2xx whose body is not what Graph documents (malformed JSON, missing fields, wrong types). */
   | "bad-response"
-  /** Network error, 5xx, 401 after a token refresh, or a per-call deadline. */
+  /**
+   * The credential was refused: Graph answered 401 after the one token refresh, or the authority refused
+   * the token request (a bad or expired secret, an app not in the tenant, no consent, an unknown tenant).
+   * Retrying will not help until the credential or the consent is fixed.
+   */
+  | "authentication-failed"
+  /** Network error, 5xx, an unreachable token endpoint, or a per-call deadline. */
   | "unavailable";
 
 /** A directory failure in core's words, with enough detail for a report. Never holds a token. */

@@ -75,6 +75,8 @@ export function unknownReasonFor(kind: DirectoryFailureKind | undefined): Unknow
       return "bad-response";
     case "unavailable":
       return "directory-unavailable";
+    case "authentication-failed":
+      return "authentication-failed";
     default:
       return "snapshot-incomplete";
   }

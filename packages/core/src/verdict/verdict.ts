@@ -5,7 +5,9 @@
  * - `unit-member`: the user is a direct member of a readable restricted management administrative unit.
  * - `rotation-denied-by-unit`: a write to the user was denied because it sits in such a unit.
  * - `not-restricted`: a complete read shows the user in no restricted unit.
- * - the rest explain an `unknown` verdict: why we could not tell this time.
+ * - the rest explain an `unknown` verdict: why we could not tell this time. `authentication-failed`:
+ *   our credential for this tenant was refused (fix the credential or the consent), as opposed to
+ *   `directory-unavailable`: Graph or the network is down (try again later).
  */
 export type ReasonCode =
   | "restricted-flag"
@@ -18,6 +20,7 @@ export type ReasonCode =
   | "snapshot-incomplete"
   | "bad-response"
   | "directory-unavailable"
+  | "authentication-failed"
   | "aborted";
 
 /** The reason codes that make an account `protected`. */
@@ -38,6 +41,7 @@ export const REASON_CODES = [
   "snapshot-incomplete",
   "bad-response",
   "directory-unavailable",
+  "authentication-failed",
   "aborted",
 ] as const satisfies readonly ReasonCode[];
 

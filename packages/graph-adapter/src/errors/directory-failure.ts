@@ -13,7 +13,8 @@ const KIND: Record<GraphDirectoryErrorCode, DirectoryFailureKind> = {
   "bad-response": "bad-response",
   // A 400 we did not expect: the directory refused the query; core must not draw conclusions from it.
   "bad-request": "unavailable",
-  unauthorized: "unavailable",
+  // 401 after the one refresh, or the authority refused the token: the credential itself is the problem.
+  unauthorized: "authentication-failed",
   network: "unavailable",
   "deadline-exceeded": "unavailable",
   "server-error": "unavailable",

@@ -10,7 +10,7 @@ const body = (code: string, message: string) => ({
 describe("errorFromResponse and the failure mapping", () => {
   it.each([
     [429, "TooManyRequests", "throttled", "throttled"],
-    [401, "InvalidAuthenticationToken", "unauthorized", "unavailable"],
+    [401, "InvalidAuthenticationToken", "unauthorized", "authentication-failed"],
     [403, "Authorization_RequestDenied", "forbidden", "permission-missing"],
     [404, "Request_ResourceNotFound", "not-found", "not-found"],
     [400, "Request_BadRequest", "bad-request", "unavailable"],

@@ -4,6 +4,7 @@
  */
 import type { TokenCredential } from "@azure/identity";
 import { createGraphDirectoryError } from "../errors/graph-directory-error.js";
+import { tokenRequestError } from "./token-request-error.js";
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -57,11 +58,7 @@ export function createTokenCache(options: TokenCacheOptions): GetToken {
         ...(claims !== undefined ? { claims } : {}),
       });
     } catch (error) {
-      throw createGraphDirectoryError(
-        "unauthorized",
-        `Could not get a Microsoft Graph token for tenant ${options.tenantId} (scope ${options.scope}); check the app registration's credential and the cloud setting.`,
-        { cause: error },
-      );
+      throw tokenRequestError(error, options.tenantId, options.scope);
     }
     if (accessToken === null) {
       throw createGraphDirectoryError(

@@ -14,6 +14,7 @@ export const EXPECTED_FAILURE_KINDS = {
   network: ["unavailable"],
   "bad-response": ["bad-response"],
   "not-found": ["not-found"],
+  unauthorized: ["authentication-failed"],
 } as const satisfies Record<ContractFaultKind, readonly DirectoryFailureKind[]>;
 
 /** Faults that make sense on any listing or lookup (not `unsupported`, which is protected-users only). */
@@ -23,6 +24,7 @@ export const TRANSPORT_FAULTS = [
   "server-error",
   "network",
   "bad-response",
+  "unauthorized",
 ] as const;
 
 /** Ids sorted, for order-insensitive comparison (Graph does not promise an order). */

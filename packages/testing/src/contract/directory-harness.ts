@@ -11,7 +11,8 @@ import type { TenantModel } from "../tenant-model.js";
  * `throttled` (429 outlasting retries) -> `throttled`; `forbidden` (403) -> `permission-missing`;
  * `unsupported` (400 naming isManagementRestricted, protected-users only) -> `unsupported`;
  * `server-error` (503/504) -> `unavailable` (or `throttled`); `network` (connection reset) -> `unavailable`;
- * `bad-response` (200 with malformed JSON) -> `bad-response`; `not-found` (404) -> `not-found`.
+ * `bad-response` (200 with malformed JSON) -> `bad-response`; `not-found` (404) -> `not-found`;
+ * `unauthorized` (401 that outlasts the one token refresh) -> `authentication-failed`.
  */
 export type ContractFaultKind =
   | "throttled"
@@ -20,7 +21,8 @@ export type ContractFaultKind =
   | "server-error"
   | "network"
   | "bad-response"
-  | "not-found";
+  | "not-found"
+  | "unauthorized";
 
 /**
  * Where a fault strikes. Contract faults are persistent (every attempt fails), so readers with and

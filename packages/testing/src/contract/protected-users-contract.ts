@@ -83,7 +83,7 @@ export function describeProtectedUsersContract(harness: DirectoryHarness): void 
       });
     }
 
-    for (const kind of ["throttled", "server-error", "network", "bad-response"] as const) {
+    for (const kind of ["throttled", "server-error", "network", "bad-response", "unauthorized"] as const) {
       it(`maps a persistent ${kind} fault on page 1 to its failure kind and keeps primarySignal "available"`, async () => {
         const fixture = contractTenant();
         await using under = await harness.create(fixture.tenant, {
