@@ -29,6 +29,7 @@ import {
   truncatedJson,
 } from "./graph-response.js";
 import { describeTarget, isRouteRefusal, resolveRoute, runRoute } from "./graph-router.js";
+import { createPageTokens } from "./page-tokens.js";
 import { type FakeGraphRequestRecord, type RequestLog, redactHeaders } from "./request-log.js";
 import type { GraphRequest, RouteSettings } from "./route-context.js";
 
@@ -129,6 +130,8 @@ function applyPost(
 export function createGraphPipeline(
   deps: PipelineDeps,
 ): (request: GraphRequest, batchItemId?: string) => Promise<PipelineOutcome> {
+  // One signing key per server: a nextLink of one fake server is foreign to every other.
+  const pageTokens = createPageTokens();
   let windowStartMs = Number.NEGATIVE_INFINITY;
   let windowCount = 0;
 
@@ -199,6 +202,7 @@ export function createGraphPipeline(
         response = await handleBatch(request, stamp);
       } else {
         response = runRoute(resolved.route, {
+          route: resolved.route,
           tenant: deps.tenant,
           settings: deps.settings(),
           baseUrl: deps.baseUrl(),
@@ -206,6 +210,7 @@ export function createGraphPipeline(
           stamp,
           params: resolved.params,
           recordPasswordChange: deps.recordPasswordChange,
+          pageTokens,
         });
       }
       if (plan.post !== undefined) {
