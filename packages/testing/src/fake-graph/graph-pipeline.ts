@@ -5,6 +5,7 @@
  */
 import { abortableSleep } from "@rotation-exclusion/core/internal";
 import type { TenantModel } from "../tenant-model.js";
+import { undocumentedQueryOption, unsupportedQueryOption } from "./documented-query-options.js";
 import {
   type BatchItem,
   type BatchItemOutcome,
@@ -196,15 +197,23 @@ export function createGraphPipeline(
         return respond(terminalResponse(stamp, plan.terminal));
       }
       let response: GraphResponse;
+      const settings = deps.settings();
+      // Strict mode: an option the route's Microsoft page does not name is refused before the route runs.
+      const undocumented =
+        match !== undefined && settings.strictQueryOptions
+          ? undocumentedQueryOption(match.route, request.query)
+          : undefined;
       if (isRouteRefusal(resolved)) {
         response = errorResponse(stamp, resolved.status, resolved.code, resolved.message);
+      } else if (undocumented !== undefined) {
+        response = unsupportedQueryOption(stamp, undocumented);
       } else if (resolved.route === "batch") {
         response = await handleBatch(request, stamp);
       } else {
         response = runRoute(resolved.route, {
           route: resolved.route,
           tenant: deps.tenant,
-          settings: deps.settings(),
+          settings,
           baseUrl: deps.baseUrl(),
           request,
           stamp,

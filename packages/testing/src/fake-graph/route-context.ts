@@ -50,6 +50,8 @@ export interface RouteSettings {
   readonly primarySignal: "available" | "unsupported";
   /** Upper bound of every page, below Graph's own (to force paging in tests). */
   readonly maxPageSize: number;
+  /** Answer 400 to any system query option the route's Microsoft page does not name. */
+  readonly strictQueryOptions: boolean;
 }
 
 /** One request as a handler sees it (a top-level request or one `$batch` item). */
