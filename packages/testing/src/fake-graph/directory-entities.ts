@@ -2,6 +2,8 @@
  * Tenant-model objects as Graph v1.0 writes them: property names, `null` for unset values, the default
  * property set of a user when no `$select` is given, and `@odata.type` only where Graph emits it (members
  * of directoryObject collections and expanded principals, not plain `/users` listings).
+ * Every name emitted here is one Microsoft's v1.0 schema declares on the item's type; the schema test
+ * (`fake-graph-schema.test.ts`, over `../contract/graph-schema-v1.0.json`) fails on any other.
  * See https://learn.microsoft.com/graph/api/resources/user and .../administrativeunit.
  */
 import {
@@ -168,13 +170,11 @@ export function directoryObjectEntity(tenant: TenantModel, id: string): Record<s
       };
     }
     case "other": {
+      // A type the fake does not model: its type (when it has one) and id, nothing the schema of a type
+      // we do not know might not declare (directoryObject itself declares only id and deletedDateTime).
       const other = tenant.otherObjects?.get(id);
       if (other === undefined) return undefined;
-      return {
-        ...(other.odataType === null ? {} : { "@odata.type": other.odataType }),
-        id: other.id,
-        displayName: other.displayName,
-      };
+      return { ...(other.odataType === null ? {} : { "@odata.type": other.odataType }), id: other.id };
     }
     default:
       return undefined;
@@ -225,7 +225,8 @@ export function assignmentEntity(assignment: TenantRoleAssignment): Record<strin
     directoryScopeId: assignment.directoryScopeId,
     appScopeId: null,
   };
-  if (assignment.kind === "active") return { ...base, resourceScope: assignment.directoryScopeId };
+  // v1.0 declares no `resourceScope` on unifiedRoleAssignment (a beta-only property): never emit it.
+  if (assignment.kind === "active") return base;
   return {
     ...base,
     startDateTime: "2024-01-01T00:00:00Z",

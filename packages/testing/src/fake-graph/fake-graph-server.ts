@@ -46,12 +46,19 @@ export interface FakeGraphServerOptions {
   readonly batchOuterStatus?: FakeGraphBatchOuterStatus;
   /** The clock of `Retry-After` enforcement and the request log (ms since epoch). Default `Date.now`. */
   readonly clock?: () => number;
+  /**
+   * Refuse every OData system query option (`$select`, `$top`, `$filter`, ...) that the route's Microsoft
+   * Graph v1.0 page does not name, with Graph's 400 `Request_BadRequest` ("'$top' is not supported by
+   * the service."), to find clients that depend on undocumented options. The `$skiptoken`s of the
+   * server's own nextLinks are always accepted. Default false: the fake serves every option it models.
+   */
+  readonly strictQueryOptions?: boolean;
 }
 
 /** Settings that can change while the server runs. */
 export type FakeGraphSettings = Pick<
   FakeGraphServerOptions,
-  "maxPageSize" | "primarySignal" | "permissions" | "acceptToken" | "latencyMs"
+  "maxPageSize" | "primarySignal" | "permissions" | "acceptToken" | "latencyMs" | "strictQueryOptions"
 >;
 
 /** A password change the server accepted (never the password). */
@@ -110,6 +117,7 @@ const DEFAULTS = {
   batchResponseOrder: "reversed",
   batchOuterStatus: "ok",
   clock: Date.now,
+  strictQueryOptions: false,
 } as const satisfies Required<FakeGraphServerOptions>;
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -171,6 +179,7 @@ export async function startFakeGraphServer(
     permissions: { ...DEFAULT_PERMISSIONS, ...options.permissions },
     primarySignal: config.primarySignal,
     maxPageSize: config.maxPageSize,
+    strictQueryOptions: config.strictQueryOptions,
   };
   let acceptToken = config.acceptToken;
   let latencyMs = config.latencyMs;
@@ -289,6 +298,7 @@ export async function startFakeGraphServer(
         permissions: { ...settings.permissions, ...update.permissions },
         primarySignal: update.primarySignal ?? settings.primarySignal,
         maxPageSize: update.maxPageSize ?? settings.maxPageSize,
+        strictQueryOptions: update.strictQueryOptions ?? settings.strictQueryOptions,
       };
       acceptToken = update.acceptToken ?? acceptToken;
       latencyMs = update.latencyMs ?? latencyMs;

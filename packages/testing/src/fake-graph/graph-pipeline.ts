@@ -5,6 +5,7 @@
  */
 import { abortableSleep } from "@rotation-exclusion/core/internal";
 import type { TenantModel } from "../tenant-model.js";
+import { undocumentedQueryOption, unsupportedQueryOption } from "./documented-query-options.js";
 import {
   type BatchItem,
   type BatchItemOutcome,
@@ -29,6 +30,7 @@ import {
   truncatedJson,
 } from "./graph-response.js";
 import { describeTarget, isRouteRefusal, resolveRoute, runRoute } from "./graph-router.js";
+import { createPageTokens } from "./page-tokens.js";
 import { type FakeGraphRequestRecord, type RequestLog, redactHeaders } from "./request-log.js";
 import type { GraphRequest, RouteSettings } from "./route-context.js";
 
@@ -129,6 +131,8 @@ function applyPost(
 export function createGraphPipeline(
   deps: PipelineDeps,
 ): (request: GraphRequest, batchItemId?: string) => Promise<PipelineOutcome> {
+  // One signing key per server: a nextLink of one fake server is foreign to every other.
+  const pageTokens = createPageTokens();
   let windowStartMs = Number.NEGATIVE_INFINITY;
   let windowCount = 0;
 
@@ -193,19 +197,29 @@ export function createGraphPipeline(
         return respond(terminalResponse(stamp, plan.terminal));
       }
       let response: GraphResponse;
+      const settings = deps.settings();
+      // Strict mode: an option the route's Microsoft page does not name is refused before the route runs.
+      const undocumented =
+        match !== undefined && settings.strictQueryOptions
+          ? undocumentedQueryOption(match.route, request.query)
+          : undefined;
       if (isRouteRefusal(resolved)) {
         response = errorResponse(stamp, resolved.status, resolved.code, resolved.message);
+      } else if (undocumented !== undefined) {
+        response = unsupportedQueryOption(stamp, undocumented);
       } else if (resolved.route === "batch") {
         response = await handleBatch(request, stamp);
       } else {
         response = runRoute(resolved.route, {
+          route: resolved.route,
           tenant: deps.tenant,
-          settings: deps.settings(),
+          settings,
           baseUrl: deps.baseUrl(),
           request,
           stamp,
           params: resolved.params,
           recordPasswordChange: deps.recordPasswordChange,
+          pageTokens,
         });
       }
       if (plan.post !== undefined) {

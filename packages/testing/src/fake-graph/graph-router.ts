@@ -6,7 +6,7 @@ import type { TenantModel } from "../tenant-model.js";
 import { findUser } from "./directory-entities.js";
 import type { GraphResponse } from "./graph-response.js";
 import { type FilterCapabilities, isFilterProblem, parseFilter, pinnedValues } from "./odata-filter.js";
-import { decodeSkipToken } from "./odata-query.js";
+import { claimedPage } from "./page-tokens.js";
 import {
   getRoleDefinition,
   listGroupMembers,
@@ -194,7 +194,7 @@ export function describeTarget(
   let page: number | undefined;
   if (LIST_ROUTES.has(match.route)) {
     const token = query.get("$skiptoken");
-    page = token === null ? 1 : (decodeSkipToken(token)?.page ?? 1);
+    page = token === null ? 1 : (claimedPage(token) ?? 1);
   }
   return { objectIds: [...objectIds], page };
 }

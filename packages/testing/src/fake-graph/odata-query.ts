@@ -1,7 +1,7 @@
 /**
  * OData system query options as Graph applies them to directory listings: `$select`, `$filter`, `$top`
  * (default 100, 1..999), `$skiptoken` paging with absolute `@odata.nextLink`s that keep the original
- * query, `$expand` and `$count`. Options a route does not support are a 400, as on Graph.
+ * query (and whose tokens only that listing accepts back: `page-tokens.ts`), `$expand` and `$count`. Options a route does not support are a 400, as on Graph.
  * See https://learn.microsoft.com/graph/query-parameters and https://learn.microsoft.com/graph/paging.
  */
 import { errorResponse, type GraphResponse, unknownProperty } from "./graph-response.js";
@@ -45,28 +45,13 @@ export interface ParsedQuery {
   readonly count: boolean;
 }
 
-// Graph's skip tokens are opaque base64 blobs; ours carry the page and offset behind a fixed prefix.
-const SKIP_TOKEN_PREFIX = "RFNwdAIAAQAAAA";
-
-function encodeSkipToken(page: number, offset: number): string {
-  return SKIP_TOKEN_PREFIX + Buffer.from(JSON.stringify({ p: page, o: offset })).toString("base64url");
-}
-
-/** Page number and offset in a skip token, or `undefined` when it is not one of ours. */
-export function decodeSkipToken(token: string): { page: number; offset: number } | undefined {
-  if (!token.startsWith(SKIP_TOKEN_PREFIX)) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(
-      Buffer.from(token.slice(SKIP_TOKEN_PREFIX.length), "base64url").toString(),
-    );
-    if (typeof parsed !== "object" || parsed === null) return undefined;
-    const { p, o } = parsed as { p?: unknown; o?: unknown };
-    if (typeof p !== "number" || typeof o !== "number" || !Number.isInteger(p) || !Number.isInteger(o))
-      return undefined;
-    return p >= 2 && o >= 0 ? { page: p, offset: o } : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * What a page token is bound to: the route, its object and every query option but `$skiptoken`, decoded
+ * and sorted, so a token is good for the listing it came from however the client re-encodes its nextLink.
+ */
+function listingKey(ctx: RouteContext): string {
+  const options = [...ctx.request.query].filter(([name]) => name !== "$skiptoken").sort();
+  return JSON.stringify([ctx.route, ctx.params.id ?? null, options]);
 }
 
 function splitList(value: string): string[] {
@@ -137,7 +122,8 @@ export function parseQuery(ctx: RouteContext, spec: QuerySpec): ParsedQuery | Gr
   let offset = 0;
   const skipToken = query.get("$skiptoken");
   if (skipToken !== null) {
-    const decoded = decodeSkipToken(skipToken);
+    // Only a token this server issued for this very listing: Graph's tokens are opaque, never forged.
+    const decoded = ctx.pageTokens.read(listingKey(ctx), skipToken);
     if (decoded === undefined) {
       return errorResponse(
         stamp,
@@ -199,7 +185,8 @@ export function collectionPage<T>(
   const nextOffset = query.offset + pageSize;
   if (nextOffset < items.length) {
     const parts = queryWithoutSkipToken(ctx.request.rawQuery);
-    parts.push(`$skiptoken=${encodeSkipToken(query.page + 1, nextOffset)}`);
+    const token = ctx.pageTokens.issue(listingKey(ctx), { page: query.page + 1, offset: nextOffset });
+    parts.push(`$skiptoken=${token}`);
     body["@odata.nextLink"] = `${ctx.baseUrl}${ctx.request.path}?${parts.join("&")}`;
   }
   body.value = slice.map(toJson);

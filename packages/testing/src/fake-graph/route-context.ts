@@ -4,6 +4,7 @@
  */
 import type { TenantModel } from "../tenant-model.js";
 import type { ResponseStamp } from "./graph-response.js";
+import type { PageTokens } from "./page-tokens.js";
 
 /** The stable name of each route the fake serves; faults and statistics use it. */
 export type FakeGraphRoute =
@@ -49,6 +50,8 @@ export interface RouteSettings {
   readonly primarySignal: "available" | "unsupported";
   /** Upper bound of every page, below Graph's own (to force paging in tests). */
   readonly maxPageSize: number;
+  /** Answer 400 to any system query option the route's Microsoft page does not name. */
+  readonly strictQueryOptions: boolean;
 }
 
 /** One request as a handler sees it (a top-level request or one `$batch` item). */
@@ -70,6 +73,8 @@ export interface GraphRequest {
 
 /** Everything a handler needs. */
 export interface RouteContext {
+  /** The route being answered. */
+  readonly route: Exclude<FakeGraphRoute, "batch">;
   readonly tenant: TenantModel;
   readonly settings: RouteSettings;
   /** `https://127.0.0.1:PORT`, for `@odata.context` and absolute next links. */
@@ -78,6 +83,8 @@ export interface RouteContext {
   readonly stamp: ResponseStamp;
   /** Decoded path parameters (`id` of a user, unit, group or role definition). */
   readonly params: Readonly<Record<string, string>>;
+  /** The server's page tokens: the `$skiptoken`s its nextLinks carry, and the only ones it accepts. */
+  readonly pageTokens: PageTokens;
   /** Records a successful password change (never the password). */
   readonly recordPasswordChange: (userId: string) => void;
 }
