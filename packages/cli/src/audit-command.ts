@@ -1,10 +1,6 @@
 /** `rotation-exclusion audit`: the emergency-access posture of a tenant, as a table or one JSON document. */
 import type { CliIo } from "./cli-io.js";
-import {
-  type AuditReport,
-  auditEmergencyAccess,
-  GLOBAL_ADMINISTRATOR_ROLE_ID,
-} from "./emergency-access-audit.js";
+import { AUDIT_ROLE_IDS, type AuditReport, auditEmergencyAccess } from "./emergency-access-audit.js";
 import { AUDIT_HELP } from "./help-text.js";
 import { runTenantCommand } from "./tenant-command.js";
 import { formatTable } from "./text-table.js";
@@ -47,12 +43,12 @@ export function runAuditCommand(args: readonly string[], io: CliIo): Promise<num
       command: "audit",
       help: AUDIT_HELP,
       accountFlags: false,
-      roles: () => [GLOBAL_ADMINISTRATOR_ROLE_ID],
+      roles: () => AUDIT_ROLE_IDS,
       render: (scan, options) => {
         const audit = auditEmergencyAccess(scan);
         return {
           text: options.format === "json" ? JSON.stringify(audit, null, 2) : formatAuditTable(audit),
-          undecided: scan.report.accounts.some((account) => account.status === "unknown"),
+          undecided: audit.globalAdministrators.some((admin) => admin.status === "unknown"),
         };
       },
     },

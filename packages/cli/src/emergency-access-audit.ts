@@ -11,6 +11,22 @@ import { describeRolePath, type ScanWarning, type TenantScan } from "./tenant-sc
 /** The Global Administrator role template id (the same in every tenant and cloud). */
 export const GLOBAL_ADMINISTRATOR_ROLE_ID = "62e90394-69f5-4237-9190-012177145e10";
 
+/**
+ * The built-in roles that reset passwords (User, Helpdesk, Password, Authentication and Privileged
+ * Authentication Administrator): an app holding one scoped to a restricted unit can reset that unit's
+ * other members (docs/decisions/0015-password-reset-permissions.md).
+ */
+export const PASSWORD_RESET_ROLE_IDS = [
+  "fe930be7-5e62-47db-91af-98c3a49a38b1",
+  "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+  "966707d0-3269-4727-9be2-8c3a10f19b9d",
+  "c4e39bd9-1100-46d3-8c65-fb160da0071f",
+  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
+] as const;
+
+/** The roles the audit reads: Global Administrator, and those that reset passwords. */
+export const AUDIT_ROLE_IDS = [GLOBAL_ADMINISTRATOR_ROLE_ID, ...PASSWORD_RESET_ROLE_IDS] as const;
+
 /** One audit finding: what is wrong (or right), how bad, and what to do. */
 export interface AuditFinding {
   readonly code: string;
@@ -61,6 +77,36 @@ const WARNING_ACTIONS: Readonly<Record<string, string>> = {
   ROLE_ELIGIBILITY_UNREADABLE: "Grant RoleEligibilitySchedule.Read.Directory to see PIM-eligible holders.",
   ROLE_HELD_BY_SERVICE_PRINCIPAL: "Nothing to do for password rotation; review the app's need for the role.",
 };
+
+/**
+ * An app (service principal) holding a password-resetting role scoped to a restricted unit: Entra lets
+ * it change that unit's other members, so the unit does not protect them from it. The rotation app may
+ * be one such app; the guard still keeps the unit's members out of rotation on the unit's evidence.
+ */
+function appScopedToRestrictedUnit(scan: TenantScan): AuditFinding[] {
+  const units = new Map(scan.snapshot.units.map((unit) => [unit.id.toLowerCase(), unit]));
+  const findings: AuditFinding[] = [];
+  for (const other of scan.plan?.others ?? []) {
+    if (other.principalType !== "servicePrincipal") continue;
+    for (const path of other.paths) {
+      const unit = path.unitId === null ? undefined : units.get(path.unitId.toLowerCase());
+      if (path.scope !== "administrativeUnit" || unit === undefined) continue;
+      const app =
+        other.displayName === null ? other.principalId : `"${other.displayName}" (${other.principalId})`;
+      const where = unit.displayName === null ? unit.id : `"${unit.displayName}" (${unit.id})`;
+      findings.push({
+        code: "ROLE_SCOPED_TO_RESTRICTED_UNIT_HELD_BY_APP",
+        severity: "warning",
+        message: `App ${app} holds ${path.roleDisplayName ?? path.roleId} (${path.kind}) scoped to restricted unit ${where}: it can change the unit's members that are not administrators, so the unit does not protect them from this app.`,
+        action:
+          "Remove the unit-scoped role unless the app must manage those accounts; the rotation app should not hold one (the guard still keeps the unit's members out of rotation).",
+        unitId: unit.id,
+        objectId: other.principalId,
+      });
+    }
+  }
+  return findings;
+}
 
 function fromWarning(warning: ScanWarning): AuditFinding {
   return {
@@ -141,13 +187,16 @@ function postureFindings(admins: readonly AuditAdministrator[], planComplete: bo
 }
 
 /**
- * Builds the audit from a scan that read the Global Administrator role.
+ * Builds the audit from a scan that read {@link AUDIT_ROLE_IDS}.
  *
  * @example
- * const audit = auditEmergencyAccess(await scanTenant(guard, { roles: [GLOBAL_ADMINISTRATOR_ROLE_ID], users: [], graphRequests }));
+ * const audit = auditEmergencyAccess(await scanTenant(guard, { roles: AUDIT_ROLE_IDS, users: [], graphRequests }));
  */
 export function auditEmergencyAccess(scan: TenantScan): AuditReport {
-  const admins: AuditAdministrator[] = (scan.plan?.accounts ?? []).map((account) => ({
+  const globalAdministrators = (scan.plan?.accounts ?? []).filter((account) =>
+    account.paths.some((path) => path.roleId.toLowerCase() === GLOBAL_ADMINISTRATOR_ROLE_ID),
+  );
+  const admins: AuditAdministrator[] = globalAdministrators.map((account) => ({
     id: account.objectId.toLowerCase(),
     userPrincipalName: account.userPrincipalName,
     status: account.verdict.status,
@@ -161,6 +210,7 @@ export function auditEmergencyAccess(scan: TenantScan): AuditReport {
     globalAdministrators: admins,
     findings: [
       ...postureFindings(admins, scan.plan?.complete ?? false),
+      ...appScopedToRestrictedUnit(scan),
       ...scan.report.warnings.map(fromWarning),
     ],
     graphRequests: scan.report.graphRequests,

@@ -80,8 +80,9 @@ export const AUDIT_HELP = `Usage: rotation-exclusion audit --tenant-id <id> [fla
 
 Checks the emergency-access posture Microsoft recommends: are there protected Global Administrators
 (active or eligible) at all (two or more emergency-access accounts are recommended), which Global
-Administrators are not protected, and what the tenant's restricted units look like. Every finding has a
-severity and what to do. Reads only; writes nothing.
+Administrators are not protected, what the tenant's restricted units look like, and which apps hold a
+password-resetting role scoped to a restricted unit (such an app can change that unit's members). Every
+finding has a severity and what to do. Reads only; writes nothing.
 
 Flags:
 ${COMMON_FLAGS}

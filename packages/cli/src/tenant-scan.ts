@@ -110,14 +110,13 @@ interface Entry {
 }
 
 /**
- * Runs a scan with a guard whose store is empty (nothing is written: the exclusion run is a dry run).
+ * Runs a scan with a read-only guard: a fresh snapshot, then the checks, the role plan and the users.
  *
  * @example
  * const scan = await scanTenant(guard, { roles: ["Global Administrator"], users: [], graphRequests: () => 0 });
  */
 export async function scanTenant(guard: RotationGuard, request: TenantScanRequest): Promise<TenantScan> {
   const { signal } = request;
-  // A dry exclusion run over an empty store is the guard's way to take a fresh snapshot.
   const snapshot = await guard.refreshSnapshot({ signal });
   const entries = new Map<string, Entry>();
   const add = (key: string, verdict: Verdict, upn: string | null, source: string) => {

@@ -8,6 +8,7 @@ import {
   emergencyAccessTenant,
   type FakeGraphServer,
   startFakeGraphServer,
+  tenantBuilder,
 } from "@rotation-exclusion/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -259,5 +260,31 @@ describe("rotation-exclusion (built CLI)", () => {
     const table = await cli(["audit", ...target], graph());
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/What to do:/);
+  });
+
+  it("audit: an app holding a password-resetting role scoped to a restricted unit is a warning naming both", async () => {
+    const t = tenantBuilder({ seed: "cli-audit-app-scope" });
+    const breakGlass = t.user("breakglass");
+    const member = t.user("member");
+    const unit = t.unit("Emergency access", { restricted: true, members: [breakGlass, member] });
+    const app = t.servicePrincipal("Password rotation app");
+    t.assignRole("Global Administrator", breakGlass);
+    t.assignRole("Helpdesk Administrator", app, { unitId: unit });
+    const scoped = t.build();
+    await using other = await startFakeGraphServer(scoped);
+    const run = await cli(
+      ["audit", "--tenant-id", scoped.tenantId, "--graph-base-url", other.url, "--format", "json"],
+      { NODE_EXTRA_CA_CERTS: other.caFile, GRAPH_ACCESS_TOKEN: TOKEN },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const audit = JSON.parse(run.stdout);
+    // Holders of the password roles are read, but only Global Administrators are listed as such.
+    expect(audit.globalAdministrators.map((admin: { id: string }) => admin.id)).toEqual([breakGlass]);
+    const finding = audit.findings.find(
+      (f: { code: string }) => f.code === "ROLE_SCOPED_TO_RESTRICTED_UNIT_HELD_BY_APP",
+    );
+    expect(finding).toMatchObject({ severity: "warning", unitId: unit, objectId: app });
+    expect(finding.message).toContain("Password rotation app");
+    expect(finding.message).toContain("Helpdesk Administrator");
   });
 });

@@ -10,6 +10,7 @@ export const BUILT_IN_ROLES = {
   "User Administrator": "fe930be7-5e62-47db-91af-98c3a49a38b1",
   "Authentication Administrator": "c4e39bd9-1100-46d3-8c65-fb160da0071f",
   "Helpdesk Administrator": "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+  "Password Administrator": "966707d0-3269-4727-9be2-8c3a10f19b9d",
 } as const satisfies Readonly<Record<string, string>>;
 
 /** Display name of a built-in role in {@link BUILT_IN_ROLES}. */

@@ -82,7 +82,11 @@ export type { FakeGraphThrottle } from "./fake-graph/graph-pipeline.js";
 export { FAKE_GRAPH_LISTING_ROUTES } from "./fake-graph/graph-router.js";
 export type { FakeGraphRequestRecord, FakeGraphStats } from "./fake-graph/request-log.js";
 export type { FakeGraphPermissions, FakeGraphRoute } from "./fake-graph/route-context.js";
-export { RESTRICTED_MANAGEMENT_DENIAL_MESSAGE } from "./fake-graph/user-routes.js";
+export {
+  RESTRICTED_MANAGEMENT_DENIAL_MESSAGE,
+  RESTRICTED_MANAGEMENT_DENIAL_MESSAGE_WITH_LINK,
+} from "./fake-graph/user-routes.js";
+export type { FakeGraphRotationApp } from "./fake-graph/password-reset-policy.js";
 
 // ── A minimal rotation engine, to run a host's rotation cycle behind the guard ────────────────────
 export {

@@ -23,6 +23,13 @@ export interface RotationEngineCredential {
   getToken(scopes: string | string[]): Promise<{ readonly token: string } | null>;
 }
 
+// The national clouds' Graph roots, whose tokens carry their own scope (docs/decisions/0009).
+const NATIONAL_GRAPH_ROOTS: ReadonlySet<string> = new Set([
+  "https://graph.microsoft.us",
+  "https://dod-graph.microsoft.us",
+  "https://microsoftgraph.chinacloudapi.cn",
+]);
+
 /** Options of {@link createRotationEngine}. */
 export interface RotationEngineOptions {
   /** Graph root without `/v1.0` (`https://graph.microsoft.com`, or a fake server's `url`). */
@@ -33,7 +40,11 @@ export interface RotationEngineOptions {
   readonly accounts: AccountStore;
   /** Asked before every rotation, and told about every failure. Default: none (the unguarded engine). */
   readonly guard?: RotationGuard | undefined;
-  /** Token scope. Default `https://graph.microsoft.com/.default`. */
+  /**
+   * Token scope. Default: the scope of the national cloud whose Graph root `graphBaseUrl` is (US
+   * Government L4 and L5, China), else the worldwide `https://graph.microsoft.com/.default` (a fake
+   * server or a proxy). A token for one cloud is never valid in another (docs/decisions/0009).
+   */
   readonly scope?: string;
   /** Extra trusted CA (PEM) for the Graph root, such as a fake server's `ca`. Ignored with `fetch`. */
   readonly ca?: string | undefined;
@@ -155,7 +166,8 @@ export function createRotationEngine(options: RotationEngineOptions): RotationEn
     );
   }
   const { accounts, guard, ca } = options;
-  const scope = options.scope ?? DEFAULTS.scope;
+  const scope =
+    options.scope ?? (NATIONAL_GRAPH_ROOTS.has(root.origin) ? `${root.origin}/.default` : DEFAULTS.scope);
   const passwordGenerator = options.passwordGenerator ?? DEFAULTS.passwordGenerator;
   const dueAccounts = options.dueAccounts ?? DEFAULTS.dueAccounts;
   const clock = options.clock ?? DEFAULTS.clock;

@@ -17,6 +17,7 @@ import type { FakeGraphBatchOrder, FakeGraphBatchOuterStatus } from "./graph-bat
 import { createFaultBook, type FakeGraphFault, type FakeGraphFaultHandle } from "./graph-faults.js";
 import { createGraphPipeline, type FakeGraphThrottle } from "./graph-pipeline.js";
 import { MAX_PAGE_SIZE } from "./odata-query.js";
+import type { FakeGraphRotationApp } from "./password-reset-policy.js";
 import { createRequestLog, type FakeGraphRequestRecord, type FakeGraphStats } from "./request-log.js";
 import type { FakeGraphPermissions, RouteSettings } from "./route-context.js";
 import { testCertificates } from "./test-certificates.js";
@@ -53,12 +54,32 @@ export interface FakeGraphServerOptions {
    * server's own nextLinks are always accepted. Default false: the fake serves every option it models.
    */
   readonly strictQueryOptions?: boolean;
+  /**
+   * The wording of the 403 that refuses a write to a member of a restricted management administrative
+   * unit: `classic` (`RESTRICTED_MANAGEMENT_DENIAL_MESSAGE`) or `learn-more`, the longer text seen in the
+   * wild that ends with Microsoft's learn-more link. Microsoft documents neither. Default `classic`.
+   */
+  readonly restrictedUnitDenialText?: "classic" | "learn-more";
+  /**
+   * The roles of the app that changes passwords (decision 0015): outside restricted units, an
+   * administrator's password needs Privileged Authentication Administrator (or Global Administrator)
+   * and anyone else's any password-resetting role; without it Graph answers its plain 403. Default: the
+   * app holds Privileged Authentication Administrator tenant-wide.
+   */
+  readonly rotationApp?: FakeGraphRotationApp;
 }
 
 /** Settings that can change while the server runs. */
 export type FakeGraphSettings = Pick<
   FakeGraphServerOptions,
-  "maxPageSize" | "primarySignal" | "permissions" | "acceptToken" | "latencyMs" | "strictQueryOptions"
+  | "maxPageSize"
+  | "primarySignal"
+  | "permissions"
+  | "acceptToken"
+  | "latencyMs"
+  | "strictQueryOptions"
+  | "restrictedUnitDenialText"
+  | "rotationApp"
 >;
 
 /** A password change the server accepted (never the password). */
@@ -118,6 +139,8 @@ const DEFAULTS = {
   batchOuterStatus: "ok",
   clock: Date.now,
   strictQueryOptions: false,
+  restrictedUnitDenialText: "classic",
+  rotationApp: {},
 } as const satisfies Required<FakeGraphServerOptions>;
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -180,6 +203,8 @@ export async function startFakeGraphServer(
     primarySignal: config.primarySignal,
     maxPageSize: config.maxPageSize,
     strictQueryOptions: config.strictQueryOptions,
+    restrictedUnitDenialText: config.restrictedUnitDenialText,
+    rotationApp: config.rotationApp,
   };
   let acceptToken = config.acceptToken;
   let latencyMs = config.latencyMs;
@@ -299,6 +324,8 @@ export async function startFakeGraphServer(
         primarySignal: update.primarySignal ?? settings.primarySignal,
         maxPageSize: update.maxPageSize ?? settings.maxPageSize,
         strictQueryOptions: update.strictQueryOptions ?? settings.strictQueryOptions,
+        restrictedUnitDenialText: update.restrictedUnitDenialText ?? settings.restrictedUnitDenialText,
+        rotationApp: update.rotationApp ?? settings.rotationApp,
       };
       acceptToken = update.acceptToken ?? acceptToken;
       latencyMs = update.latencyMs ?? latencyMs;

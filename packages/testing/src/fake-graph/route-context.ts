@@ -2,9 +2,11 @@
  * What a route handler of the fake server sees: the parsed request, the live tenant and the settings
  * that can change while the server runs (permissions, the primary signal, the page cap).
  */
+
 import type { TenantModel } from "../tenant-model.js";
 import type { ResponseStamp } from "./graph-response.js";
 import type { PageTokens } from "./page-tokens.js";
+import type { FakeGraphRotationApp } from "./password-reset-policy.js";
 
 /** The stable name of each route the fake serves; faults and statistics use it. */
 export type FakeGraphRoute =
@@ -52,6 +54,10 @@ export interface RouteSettings {
   readonly maxPageSize: number;
   /** Answer 400 to any system query option the route's Microsoft page does not name. */
   readonly strictQueryOptions: boolean;
+  /** Which wording refuses a write to a member of a restricted unit. */
+  readonly restrictedUnitDenialText: "classic" | "learn-more";
+  /** The roles of the app that changes passwords. */
+  readonly rotationApp: FakeGraphRotationApp;
 }
 
 /** One request as a handler sees it (a top-level request or one `$batch` item). */

@@ -23,6 +23,7 @@ import {
   project,
   type QuerySpec,
 } from "./odata-query.js";
+import { passwordResetDecision } from "./password-reset-policy.js";
 import type { RouteContext } from "./route-context.js";
 
 /** Graph's denial of a write to a member of a restricted management administrative unit. */
@@ -31,6 +32,16 @@ export const RESTRICTED_MANAGEMENT_DENIAL_MESSAGE =
   "administrative unit and can only be modified by administrators scoped to that administrative unit. Check " +
   "that you are assigned a role that has been scoped to the restricted management administrative unit or " +
   "contact your administrator for assistance.";
+
+/** The same denial as seen in the wild, ending with Microsoft's learn-more link. */
+export const RESTRICTED_MANAGEMENT_DENIAL_MESSAGE_WITH_LINK =
+  "Insufficient privileges to complete the operation. Target object is a member of a restricted management " +
+  "administrative unit and can only be modified by administrators scoped to that administrative unit. Check " +
+  "that you are assigned a role that has permission to perform the operation for this restricted management " +
+  "administrative unit. Learn more: https://go.microsoft.com/fwlink/?linkid=2197831";
+
+/** Graph's refusal of a write the app lacks the directory role for. */
+const INSUFFICIENT_PRIVILEGES = "Insufficient privileges to complete the operation.";
 
 function userQuerySpec(ctx: RouteContext, list: boolean): QuerySpec {
   const withFlag = ctx.settings.primarySignal === "available";
@@ -80,14 +91,6 @@ export function getUser(ctx: RouteContext): GraphResponse {
   });
 }
 
-// Entra enforces the denial on actual unit membership, whatever the user's reported flag says.
-function inRestrictedUnit(tenant: TenantModel, userId: string): boolean {
-  for (const unit of tenant.units.values()) {
-    if (unit.isMemberManagementRestricted && unit.memberIds.includes(userId)) return true;
-  }
-  return false;
-}
-
 // Entra's default password policy: at least 8 characters.
 const MIN_PASSWORD_LENGTH = 8;
 
@@ -105,9 +108,17 @@ export function patchUser(ctx: RouteContext): GraphResponse {
   const key = ctx.params.id ?? "";
   const user = findUser(ctx.tenant, key);
   if (user === undefined) return resourceNotFound(stamp, key);
-  // The scoped-role check comes before any validation of the new values, as on Graph.
-  if (inRestrictedUnit(ctx.tenant, user.id)) {
-    return errorResponse(stamp, 403, "Authorization_RequestDenied", RESTRICTED_MANAGEMENT_DENIAL_MESSAGE);
+  // The role checks come before any validation of the new values, as on Graph.
+  const decision = passwordResetDecision(ctx.tenant, ctx.settings.rotationApp, user.id);
+  if (decision === "restricted-unit") {
+    const text =
+      ctx.settings.restrictedUnitDenialText === "learn-more"
+        ? RESTRICTED_MANAGEMENT_DENIAL_MESSAGE_WITH_LINK
+        : RESTRICTED_MANAGEMENT_DENIAL_MESSAGE;
+    return errorResponse(stamp, 403, "Authorization_RequestDenied", text);
+  }
+  if (decision === "insufficient-privileges") {
+    return errorResponse(stamp, 403, "Authorization_RequestDenied", INSUFFICIENT_PRIVILEGES);
   }
   const profile = (request.body as Record<string, unknown>).passwordProfile;
   if (profile !== undefined) {
