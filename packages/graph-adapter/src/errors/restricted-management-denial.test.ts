@@ -36,6 +36,19 @@ describe("isRestrictedManagementDenial", () => {
     ).toBe(true);
   });
 
+  it("recognizes a fetch-based host's { status, body }, the body as an object or as JSON text", () => {
+    const error = { code: "Authorization_RequestDenied", message: DENIAL };
+    expect(isRestrictedManagementDenial({ status: 403, body: { error } })).toBe(true);
+    expect(isRestrictedManagementDenial({ status: 403, body: JSON.stringify({ error }) })).toBe(true);
+    expect(
+      isRestrictedManagementDenial({
+        status: 403,
+        body: JSON.stringify({ error: { ...error, message: PLAIN } }),
+      }),
+    ).toBe(false);
+    expect(isRestrictedManagementDenial({ status: 400, body: { error } })).toBe(false);
+  });
+
   it("recognizes our own errors", () => {
     const error = createGraphDirectoryError("forbidden", "x", {
       status: 403,
