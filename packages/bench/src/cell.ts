@@ -7,9 +7,9 @@ import { type AccountStore, createRotationGuard, type DirectoryReader } from "@r
 import { lazyAccountStore } from "./lazy-account-store.js";
 import { createWorld, runCycle, type Strategy } from "./strategies.js";
 import {
-  protectedUsers,
+  protectedUsersOf,
   RESTRICTED_UNITS,
-  restrictedUnitOf,
+  restrictedMembers,
   tenantIdOf,
   unitIdOf,
   upnOf,
@@ -69,7 +69,8 @@ async function measure(run: () => Promise<number>): Promise<RunFigures> {
  * of its classification phase alone.
  */
 async function classify(spec: CellSpec): Promise<CellResult> {
-  const protectedIds = protectedUsers();
+  const protectedIds = protectedUsersOf("large", 0);
+  const members = restrictedMembers("large", 0);
   const directory: DirectoryReader = {
     readProtectedUsers: async () => ({
       primarySignal: "available",
@@ -88,7 +89,7 @@ async function classify(spec: CellSpec): Promise<CellResult> {
         membershipType: "assigned" as const,
         visibility: "public" as const,
         members: {
-          userIds: protectedIds.filter((i) => restrictedUnitOf(i) === u).map((i) => userIdOf(0, i)),
+          userIds: (members[u] ?? []).map((i) => userIdOf(0, i)),
           groupIds: [],
           deviceIds: [],
           otherIds: [],

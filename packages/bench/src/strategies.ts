@@ -13,9 +13,11 @@ import {
   type SnapshotStore,
 } from "@rotation-exclusion/core";
 import {
+  createGraphConnectionPool,
   createGraphDirectory,
   createThrottleBudget,
   type FetchFunction,
+  type GraphConnectionPool,
 } from "@rotation-exclusion/graph-adapter";
 import { Agent, fetch as undiciFetch } from "undici";
 import { lazyAccountStore } from "./lazy-account-store.js";
@@ -30,7 +32,10 @@ const PER_TENANT_CONCURRENCY = 16;
 
 export interface BenchWorld {
   readonly url: string;
+  /** For the plain clients (c) to (e), and the bare-fetch baseline. */
   readonly fetch: FetchFunction;
+  /** For the Graph adapter: one pool of keep-alive connections for every tenant, as a host shares one. */
+  readonly connectionPool: GraphConnectionPool;
   readonly tenants: number;
   readonly accounts: number;
   /** One store per tenant, kept across cycles (exclusions written by (a) stay). */
@@ -45,7 +50,16 @@ export function createWorld(url: string, ca: string, tenants: number, accounts: 
     undiciFetch(input, { ...(init as object), dispatcher: agent } as Parameters<
       typeof undiciFetch
     >[1])) as unknown as FetchFunction;
-  return { url, fetch, tenants, accounts, stores: new Map(), snapshotStore: createInMemorySnapshotStore() };
+  const connectionPool = createGraphConnectionPool({ ca, connections: 256 });
+  return {
+    url,
+    fetch,
+    connectionPool,
+    tenants,
+    accounts,
+    stores: new Map(),
+    snapshotStore: createInMemorySnapshotStore(),
+  };
 }
 
 function storeOf(world: BenchWorld, tenant: number): AccountStore {
@@ -80,7 +94,13 @@ const tenantIds = (count: number) => Array.from({ length: count }, (_, n) => ten
 async function viaAdapter(world: BenchWorld, strategy: "a" | "b"): Promise<number> {
   const throttleBudget = createThrottleBudget({ tenantSize: "large" });
   const directory = (tenantId: string) =>
-    createGraphDirectory({ tenantId, credential, baseUrl: world.url, fetch: world.fetch, throttleBudget });
+    createGraphDirectory({
+      tenantId,
+      credential,
+      baseUrl: world.url,
+      connectionPool: world.connectionPool,
+      throttleBudget,
+    });
   if (strategy === "a") {
     const report = await runExclusionCycle({
       tenants: tenantIds(world.tenants),

@@ -90,7 +90,7 @@ describe("runExclusionCycle stops what does not stop by itself", () => {
           setTimeout(() => {
             lateFailure = true;
             reject(new Error("store timed out"));
-          }, 60),
+          }, 600),
         ),
     });
     const report = await runExclusionCycle({
@@ -102,7 +102,7 @@ describe("runExclusionCycle stops what does not stop by itself", () => {
     });
     expect(report.tenants[0]).toMatchObject({ status: "deferred", stoppedBy: "cycle-deadline" });
     expect(lateFailure).toBe(false);
-    await tick(100);
+    await tick(700);
     // The orphaned run rejected after the cycle resolved; vitest fails the file on an unhandled rejection.
     expect(lateFailure).toBe(true);
     for (const stopGraceMs of [-1, Number.NaN, "5000"]) {

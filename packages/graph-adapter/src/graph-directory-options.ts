@@ -6,14 +6,22 @@
 import type { TokenCredential } from "@azure/identity";
 import { bindLogger } from "@rotation-exclusion/core/internal";
 import { type Logger, silentLogger } from "@rotation-exclusion/core/ports";
-import { Agent, fetch as undiciFetch } from "undici";
 import { createGraphDirectoryError } from "./errors/graph-directory-error.js";
 import { GRAPH_CLOUDS, type GraphCloud, isGraphCloud } from "./graph-clouds.js";
 import { DEFAULT_MAX_PAGES } from "./requests/graph-paging.js";
 import { createGraphQueryMemo, type GraphQueryMemo } from "./requests/graph-query-memo.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./requests/retry-policy.js";
 import type { ThrottleBudget } from "./requests/throttle-budget.js";
-import type { FetchFunction } from "./transport/graph-transport.js";
+import {
+  createGraphConnectionPool,
+  defaultConnectionPool,
+  exchangeViaFetch,
+  exchangeViaPool,
+  type FetchFunction,
+  type GraphConnectionPool,
+  type HttpExchange,
+  isGraphConnectionPool,
+} from "./transport/graph-http.js";
 
 /** Page sizes (`$top`) per listing. */
 export interface GraphPageSizes {
@@ -38,9 +46,14 @@ export interface GraphDirectoryOptions {
    * Overrides the cloud's root (for a proxy or a test server); the token scope still comes from `cloud`.
    */
   readonly baseUrl?: string;
-  /** The fetch to send requests with. Default: undici's fetch with `ca` when given, else the global fetch. */
+  /**
+   * Keep-alive connections to share between every directory of the app (`createGraphConnectionPool`).
+   * Default: the adapter's process-wide pool, or with `ca` a pool of this directory's own.
+   */
+  readonly connectionPool?: GraphConnectionPool;
+  /** Send requests with this fetch instead of a connection pool (a host with its own HTTP stack). */
   readonly fetch?: FetchFunction;
-  /** Extra trusted CA certificates (PEM) for TLS to the Graph root. Ignored when `fetch` is given. */
+  /** Extra trusted CA certificates (PEM) for TLS to the Graph root. Ignored with `fetch` or `connectionPool`. */
   readonly ca?: string | Buffer;
   /**
    * Where the adapter logs (a pino logger fits): every line carries `tenantId`, and fields named like a
@@ -88,7 +101,7 @@ export interface ResolvedGraphDirectoryOptions {
   /** Graph root origin (`https://graph.microsoft.com`). */
   readonly root: string;
   readonly scope: string;
-  readonly fetch: FetchFunction;
+  readonly exchange: HttpExchange;
   readonly logger: Logger;
   readonly retry: RetryPolicy;
   readonly pageSizes: GraphPageSizes;
@@ -150,22 +163,23 @@ function resolveRoot(baseUrl: string | undefined, cloud: GraphCloud): string {
   return url.origin;
 }
 
-function resolveFetch(options: GraphDirectoryOptions): FetchFunction {
+function resolveExchange(options: GraphDirectoryOptions): HttpExchange {
   if (options.fetch !== undefined) {
     if (typeof options.fetch !== "function") invalid("fetch must be a function");
-    return options.fetch;
+    return exchangeViaFetch(options.fetch);
+  }
+  if (options.connectionPool !== undefined) {
+    if (!isGraphConnectionPool(options.connectionPool)) {
+      invalid("connectionPool must come from createGraphConnectionPool");
+    }
+    return exchangeViaPool(options.connectionPool);
   }
   if (options.ca !== undefined) {
     if (typeof options.ca !== "string" && !Buffer.isBuffer(options.ca))
       invalid("ca must be a PEM string or Buffer");
-    const dispatcher = new Agent({ connect: { ca: options.ca } });
-    // undici's fetch and the global fetch differ only in type details; the call shape is the same.
-    return ((input: string, init?: RequestInit) =>
-      undiciFetch(input, { ...(init as object), dispatcher } as Parameters<
-        typeof undiciFetch
-      >[1])) as unknown as FetchFunction;
+    return exchangeViaPool(createGraphConnectionPool({ ca: options.ca }));
   }
-  return globalThis.fetch;
+  return exchangeViaPool(defaultConnectionPool());
 }
 
 function resolvePageSizes(pageSize: GraphDirectoryOptions["pageSize"]): GraphPageSizes {
@@ -226,7 +240,7 @@ export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): Re
     cloud,
     root: resolveRoot(options.baseUrl, cloud),
     scope: GRAPH_CLOUDS[cloud].scope,
-    fetch: resolveFetch(options),
+    exchange: resolveExchange(options),
     logger: bindLogger(logger ?? silentLogger, { tenantId }),
     retry: {
       maxAttempts: positiveInteger("retry.maxAttempts", retry.maxAttempts, 100),

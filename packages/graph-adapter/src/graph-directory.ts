@@ -63,7 +63,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirec
     scope: resolved.scope,
     tenantId: resolved.tenantId,
     credential: tokenRoles.credential,
-    fetch: resolved.fetch,
+    exchange: resolved.exchange,
   });
   const runner = createRequestRunner({
     transport,

@@ -6,7 +6,12 @@
 // ── The directory reader of one tenant ────────────────────────────────────────────────────────────
 export { createGraphDirectory, type GraphDirectory } from "./graph-directory.js";
 export type { GraphDirectoryOptions, GraphPageSizes } from "./graph-directory-options.js";
-export type { FetchFunction } from "./transport/graph-transport.js";
+export {
+  createGraphConnectionPool,
+  type FetchFunction,
+  type GraphConnectionPool,
+  type GraphConnectionPoolOptions,
+} from "./transport/graph-http.js";
 export type { RetryPolicy } from "./requests/retry-policy.js";
 export { createGraphQueryMemo, type GraphQueryMemo } from "./requests/graph-query-memo.js";
 
@@ -24,16 +29,20 @@ export {
 // ── One throttle budget for every tenant of the app ───────────────────────────────────────────────
 export {
   createThrottleBudget,
-  IDENTITY_THROTTLE_LIMITS,
-  type RequestCost,
-  requestCost,
-  type TenantSize,
   type TenantThrottleBudget,
   type ThrottleBudget,
   type ThrottleBudgetOptions,
   type ThrottleBudgetStats,
-  type ThrottleLimits,
 } from "./requests/throttle-budget.js";
+// Graph's documented limits and request costs, the currency of a ThrottleBudget (core owns the table
+// so the testing kit's fake Graph enforces the same one).
+export {
+  IDENTITY_THROTTLE_LIMITS,
+  type RequestCost,
+  requestCost,
+  type TenantSize,
+  type ThrottleLimits,
+} from "@rotation-exclusion/core/internal";
 
 // ── Telling a restricted unit's refusal from other failures of the host's own password change ────
 export { isRestrictedManagementDenial } from "./errors/restricted-management-denial.js";

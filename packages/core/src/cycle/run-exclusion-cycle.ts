@@ -211,6 +211,8 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
       }
     };
     const tenantDeadline = deadlineSignal(tenantDeadlineMs, "tenant-deadline");
+    // A signal of the tenant's own even without a tenant deadline: the run's waits and reads listen to
+    // it, and tens of tenants listening to the cycle's signal directly would each be one more listener.
     const signal = AbortSignal.any([cycleSignal, tenantDeadline.signal]);
     const stoppedBy = (): TenantStopCause =>
       cycleSignal.aborted ? stopCause() : tenantDeadline.signal.aborted ? "tenant-deadline" : "aborted";

@@ -19,6 +19,13 @@ export { parseRoleNames } from "../role-import/role-input.js";
 // One worker pool, one abortable wait.
 export { type BoundedMapEnd, type BoundedMapOptions, boundedMap, mapConcurrently } from "./bounded-map.js";
 export { abortableSleep } from "./abortable-sleep.js";
+export {
+  IDENTITY_THROTTLE_LIMITS,
+  type RequestCost,
+  requestCost,
+  type TenantSize,
+  type ThrottleLimits,
+} from "./graph-limits.js";
 
 // Failures: one error base shape, one Graph error body parser, one redaction.
 export { defineErrorType, type ErrorType, type ErrorTypeSpec } from "./error-type.js";

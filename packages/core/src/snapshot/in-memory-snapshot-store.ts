@@ -15,16 +15,17 @@ export interface InMemorySnapshotStore extends SnapshotStore {
 }
 
 /**
- * Creates an in-memory snapshot store. It copies on save and on load (`structuredClone`), so it behaves
- * like a real store: a caller that mutates what it saved or loaded changes nothing stored. It survives
- * as long as the process; pass the same instance to every cycle of a long-running host.
+ * Creates an in-memory snapshot store. It keeps each tenant's record as its JSON text, so it behaves
+ * like a real store (a caller that mutates what it saved or loaded changes nothing stored) and a quiet
+ * tenant costs its record's few hundred bytes, not an object graph. It survives as long as the process;
+ * pass the same instance to every cycle of a long-running host.
  *
  * @example
  * const snapshots = createInMemorySnapshotStore();
  * const guard = createRotationGuard({ tenantId, directory, accounts, snapshotStore: snapshots });
  */
 export function createInMemorySnapshotStore(): InMemorySnapshotStore {
-  const byTenant = new Map<string, StoredSnapshot>();
+  const byTenant = new Map<string, string>();
   return {
     get size() {
       return byTenant.size;
@@ -32,11 +33,11 @@ export function createInMemorySnapshotStore(): InMemorySnapshotStore {
     async load(tenantId, options = {}) {
       options.signal?.throwIfAborted();
       const stored = byTenant.get(tenantId.toLowerCase());
-      return stored === undefined ? undefined : structuredClone(stored);
+      return stored === undefined ? undefined : (JSON.parse(stored) as StoredSnapshot);
     },
     async save(snapshot, options = {}) {
       options.signal?.throwIfAborted();
-      byTenant.set(snapshot.tenantId.toLowerCase(), structuredClone(snapshot));
+      byTenant.set(snapshot.tenantId.toLowerCase(), JSON.stringify(snapshot));
     },
     delete: (tenantId) => byTenant.delete(tenantId.toLowerCase()),
     clear: () => byTenant.clear(),

@@ -44,14 +44,18 @@ export interface SnapshotRefresher {
   }): Promise<TenantSnapshot>;
 }
 
-interface State {
-  readonly snapshot: TenantSnapshot;
+/** The reads behind a snapshot, and what the next refresh decides from them. */
+interface Reads {
   readonly protectedAtMs: number;
   readonly protectedRead: ProtectedUsersRead;
   readonly protectedIds: ReadonlySet<string>;
   readonly unitsRead: RestrictedUnitsRead;
   readonly unitsAtMs: number;
   readonly unitReadIncomplete: boolean;
+}
+
+interface State extends Reads {
+  readonly snapshot: TenantSnapshot;
 }
 
 interface Flight {
@@ -74,20 +78,13 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
   let flight: Flight | undefined;
   let restoreDone = options.snapshotStore === undefined;
 
-  function stateFrom(
+  function readsFrom(
     protectedRead: ProtectedUsersRead,
     protectedAtMs: number,
     unitsRead: RestrictedUnitsRead,
     unitsAtMs: number,
-  ): State {
+  ): Reads {
     return {
-      snapshot: buildTenantSnapshot({
-        tenantId: options.tenantId,
-        protectedRead,
-        protectedSetObservedAtMs: protectedAtMs,
-        unitsRead,
-        unitEvidenceObservedAtMs: unitsAtMs,
-      }),
       protectedAtMs,
       protectedRead,
       protectedIds: new Set(protectedRead.users.map((user) => user.id.toLowerCase())),
@@ -97,9 +94,21 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
     };
   }
 
+  // Built only for the reads a refresh ends with: a restored record is only the "previous" reads.
+  function stateFrom(reads: Reads): State {
+    const snapshot = buildTenantSnapshot({
+      tenantId: options.tenantId,
+      protectedRead: reads.protectedRead,
+      protectedSetObservedAtMs: reads.protectedAtMs,
+      unitsRead: reads.unitsRead,
+      unitEvidenceObservedAtMs: reads.unitsAtMs,
+    });
+    return { ...reads, snapshot };
+  }
+
   // A cold start takes the stored reads as the "previous" snapshot, so the usual rules decide whether
   // the unit evidence may be reused. A store that fails or answers nonsense is as good as an empty one.
-  async function restore(store: SnapshotStore, signal: AbortSignal): Promise<State | undefined> {
+  async function restore(store: SnapshotStore, signal: AbortSignal): Promise<Reads | undefined> {
     let stored: StoredSnapshot | undefined;
     try {
       stored = await store.load(options.tenantId, { signal });
@@ -117,7 +126,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
       return undefined;
     }
     lastCompleteAtMs ??= stored.lastCompleteAtMs;
-    return stateFrom(stored.protectedRead, stored.protectedAtMs, stored.unitsRead, stored.unitsAtMs);
+    return readsFrom(stored.protectedRead, stored.protectedAtMs, stored.unitsRead, stored.unitsAtMs);
   }
 
   async function persist(store: SnapshotStore, saved: State): Promise<void> {
@@ -176,7 +185,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
     const previous =
       state ?? (store !== undefined && !restoreDone ? await restore(store, signal) : undefined);
     const protectedAtMs = clock();
-    const protectedRead = await readProtected(signal, previous?.snapshot.primarySignal);
+    const protectedRead = await readProtected(signal, previous?.protectedRead.primarySignal);
     const protectedIds = new Set(protectedRead.users.map((user) => user.id.toLowerCase()));
     const unitsAgeMs = previous === undefined ? Number.POSITIVE_INFINITY : clock() - previous.unitsAtMs;
     const rereadUnits =
@@ -195,7 +204,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
       unitsAtMs = previous.unitsAtMs;
       unitsRead = previous.unitsRead;
     }
-    const next = stateFrom(protectedRead, protectedAtMs, unitsRead, unitsAtMs);
+    const next = stateFrom(readsFrom(protectedRead, protectedAtMs, unitsRead, unitsAtMs));
     const { snapshot } = next;
     state = next;
     if (snapshot.complete) lastCompleteAtMs = protectedAtMs;

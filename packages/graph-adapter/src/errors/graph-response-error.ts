@@ -6,6 +6,7 @@
 
 import { parseGraphErrorBody } from "@rotation-exclusion/core/internal";
 import { parseRetryAfterMs } from "../requests/retry-policy.js";
+import type { ResponseHeaders } from "../transport/graph-http.js";
 import {
   createGraphDirectoryError,
   type GraphDirectoryError,
@@ -65,14 +66,15 @@ export interface FailureContext {
  */
 export function errorFromResponse(
   status: number,
-  headers: Headers | Readonly<Record<string, string>> | undefined,
+  headers: ResponseHeaders | Readonly<Record<string, string>> | undefined,
   body: unknown,
   context: FailureContext,
 ): GraphDirectoryError {
   const header = (name: string): string | undefined => {
     if (headers === undefined) return undefined;
     // Not `instanceof Headers`: undici's fetch (used with a custom CA) has its own Headers class.
-    if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
+    if (typeof (headers as ResponseHeaders).get === "function")
+      return (headers as ResponseHeaders).get(name) ?? undefined;
     const plain = headers as Readonly<Record<string, string>>;
     const key = Object.keys(plain).find((k) => k.toLowerCase() === name);
     return key === undefined ? undefined : plain[key];

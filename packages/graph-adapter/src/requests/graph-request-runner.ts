@@ -4,7 +4,7 @@
  * one log line per attempt.
  */
 import { randomUUID } from "node:crypto";
-import { abortableSleep } from "@rotation-exclusion/core/internal";
+import { abortableSleep, requestCost } from "@rotation-exclusion/core/internal";
 import type { Logger } from "@rotation-exclusion/core/ports";
 import pRetry from "p-retry";
 import {
@@ -13,15 +13,16 @@ import {
   isGraphDirectoryError,
 } from "../errors/graph-directory-error.js";
 import { errorFromResponse, type FailureContext, nextStepFor } from "../errors/graph-response-error.js";
+import type { ResponseHeaders } from "../transport/graph-http.js";
 import type { GraphHttpRequest, GraphTransport } from "../transport/graph-transport.js";
 import type { RequestStats } from "./request-stats.js";
 import { parseRetryAfterMs, planRetry, type RetryPolicy } from "./retry-policy.js";
-import { requestCost, type TenantThrottleBudget } from "./throttle-budget.js";
+import type { TenantThrottleBudget } from "./throttle-budget.js";
 
 /** A 2xx answer with its JSON body parsed. */
 export interface GraphResult {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: ResponseHeaders;
   readonly json: unknown;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Sends one HTTP attempt to Microsoft Graph through the Graph SDK's client with our own middleware chain:
- * auth (TokenCredential, one refresh on 401) then a terminal fetch (the injected fetch, undici with a
- * custom CA, or the global fetch). No SDK RetryHandler: retries live in one place, the request runner.
+ * auth (TokenCredential, one refresh on 401) then a terminal exchange (a connection pool by default, or
+ * the host's fetch; see graph-http.ts). No SDK RetryHandler: retries live in one place, the request runner.
  *
  * Two SDK 3.0.7 quirks shape this file: `GraphRequest` rebuilds URLs from parsed parts (reordering and
  * de-duplicating query options), so the exact URL travels in a middleware option and the fetch middleware
@@ -12,10 +12,8 @@ import type { TokenCredential } from "@azure/identity";
 import { Client, type Context, type Middleware, ResponseType } from "@microsoft/microsoft-graph-client";
 import { createGraphDirectoryError } from "../errors/graph-directory-error.js";
 import { claimsFromChallenge } from "./claims-challenge.js";
+import type { HttpAnswer, HttpExchange, ResponseHeaders } from "./graph-http.js";
 import { createTokenCache } from "./token-cache.js";
-
-/** The fetch signature this adapter calls (the global fetch's). */
-export type FetchFunction = typeof globalThis.fetch;
 
 /** One HTTP attempt. */
 export interface GraphHttpRequest {
@@ -31,7 +29,7 @@ export interface GraphHttpRequest {
 /** What came back: the status, headers and the whole body as text. */
 export interface GraphHttpResponse {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: ResponseHeaders;
   readonly text: string;
 }
 
@@ -43,7 +41,8 @@ export interface GraphTransportOptions {
   readonly scope: string;
   readonly tenantId: string;
   readonly credential: TokenCredential;
-  readonly fetch: FetchFunction;
+  /** Sends one HTTP request (a connection pool's, or the host's fetch). */
+  readonly exchange: HttpExchange;
   /** Refresh a cached token this long before it expires. */
   readonly tokenRefreshMarginMs?: number;
 }
@@ -113,25 +112,26 @@ function createAuthMiddleware(options: GraphTransportOptions): Middleware {
       // The credential handed back the token Graph just refused: sending it again can only fail, so the
       // 401 stands and is reported as unauthorized now.
       if (fresh === refused) return;
-      await context.response.body?.cancel().catch(() => {});
+      await (context.response as unknown as HttpAnswer).discard().catch(() => {});
       withToken(context, fresh);
       await next.execute(context);
     }
   }
 }
 
-function createFetchMiddleware(fetchFunction: FetchFunction): Middleware {
+function createExchangeMiddleware(exchange: HttpExchange): Middleware {
   return {
     async execute(context) {
       const state = stateOf(context);
       const { request } = state;
       try {
-        context.response = await fetchFunction(request.url, {
+        // With ResponseType.RAW the SDK hands the answer back untouched: it needs no Response.
+        context.response = (await exchange(request.url, {
           method: request.method,
           headers: context.options?.headers as Record<string, string>,
           ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
           signal: request.signal,
-        });
+        })) as unknown as Response;
       } catch (error) {
         state.error ??= error;
         throw error;
@@ -143,7 +143,7 @@ function createFetchMiddleware(fetchFunction: FetchFunction): Middleware {
 /** Creates the transport: the Graph SDK client over our middleware chain. */
 export function createGraphTransport(options: GraphTransportOptions): GraphTransport {
   const client = Client.initWithMiddleware({
-    middleware: [createAuthMiddleware(options), createFetchMiddleware(options.fetch)],
+    middleware: [createAuthMiddleware(options), createExchangeMiddleware(options.exchange)],
     baseUrl: options.root,
     defaultVersion: "v1.0",
   });
@@ -152,7 +152,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       const state = new RequestState(request);
       const headers: Record<string, string> = { Accept: "application/json", ...request.headers };
       if (request.body !== undefined) headers["Content-Type"] = "application/json";
-      let response: Response;
+      let response: HttpAnswer;
       try {
         const graphRequest = client
           .api(request.url)
