@@ -4,7 +4,7 @@
  * `fetch` of the same GET over the same connection pool, measured side by side in one process,
  * interleaved, medians. Run in its own process by the bench (`BENCH_ONLY=cpu`).
  */
-import { createWorld, runCycle } from "./strategies.js";
+import { type BenchWorld, runCycle } from "./strategies.js";
 import { tenantIdOf } from "./synthetic-tenants.js";
 
 export interface QuietCpuResult {
@@ -23,13 +23,8 @@ const cpuMs = (from: NodeJS.CpuUsage) => {
 const median = (values: readonly number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
-export async function measureQuietCpu(
-  url: string,
-  ca: string,
-  tenants: number,
-  rounds: number,
-): Promise<QuietCpuResult> {
-  const world = createWorld(url, ca, tenants, 20);
+export async function measureQuietCpu(world: BenchWorld, rounds: number): Promise<QuietCpuResult> {
+  const { url, tenants } = world;
   await runCycle(world, "a"); // cold: reads the unit evidence once
   await runCycle(world, "a"); // warm-up of the steady path
   const query =

@@ -8,6 +8,7 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import {
   type AccountStore,
+  type CycleGuardOptions,
   createInMemorySnapshotStore,
   runExclusionCycle,
   type SnapshotStore,
@@ -18,10 +19,11 @@ import {
   createThrottleBudget,
   type FetchFunction,
   type GraphConnectionPool,
+  type ThrottleBudget,
 } from "@rotation-exclusion/graph-adapter";
 import { Agent, fetch as undiciFetch } from "undici";
 import { lazyAccountStore } from "./lazy-account-store.js";
-import { tenantIdOf, userIdOf } from "./synthetic-tenants.js";
+import { sizeOf, type TenantShape, tenantIdOf, tenantIndexOf, userIdOf } from "./synthetic-tenants.js";
 
 export type Strategy = "a" | "b" | "c" | "d" | "e";
 
@@ -30,6 +32,11 @@ export const TENANT_CONCURRENCY = 32;
 /** Requests in flight per tenant for (c) and (e); (d) keeps 4 batches (80 items) in flight. */
 const PER_TENANT_CONCURRENCY = 16;
 
+/** What a cycle of strategy (a) may change in the guards (production cells: evidence expiry). */
+export interface CycleOptions {
+  readonly guardOptions?: CycleGuardOptions;
+}
+
 export interface BenchWorld {
   readonly url: string;
   /** For the plain clients (c) to (e), and the bare-fetch baseline. */
@@ -37,13 +44,22 @@ export interface BenchWorld {
   /** For the Graph adapter: one pool of keep-alive connections for every tenant, as a host shares one. */
   readonly connectionPool: GraphConnectionPool;
   readonly tenants: number;
-  readonly accounts: number;
+  /** Managed accounts of tenant n. */
+  readonly accountsOf: (n: number) => number;
+  /** One budget for the app, kept across cycles as a host keeps it (cycles run back to back). */
+  readonly throttleBudget: ThrottleBudget;
   /** One store per tenant, kept across cycles (exclusions written by (a) stay). */
   readonly stores: Map<number, AccountStore>;
   snapshotStore: SnapshotStore;
 }
 
-export function createWorld(url: string, ca: string, tenants: number, accounts: number): BenchWorld {
+export function createWorld(
+  url: string,
+  ca: string,
+  tenants: number,
+  accounts: number | ((n: number) => number),
+  shape: TenantShape = "large",
+): BenchWorld {
   // One connection pool for every tenant, as a host would share one agent towards graph.microsoft.com.
   const agent = new Agent({ connect: { ca }, connections: 256, keepAliveTimeout: 60_000 });
   const fetch = ((input: string, init?: RequestInit) =>
@@ -56,7 +72,10 @@ export function createWorld(url: string, ca: string, tenants: number, accounts: 
     fetch,
     connectionPool,
     tenants,
-    accounts,
+    accountsOf: typeof accounts === "number" ? () => accounts : accounts,
+    throttleBudget: createThrottleBudget({
+      tenantSize: (tenantId) => sizeOf(shape, tenantIndexOf(tenantId)),
+    }),
     stores: new Map(),
     snapshotStore: createInMemorySnapshotStore(),
   };
@@ -65,7 +84,7 @@ export function createWorld(url: string, ca: string, tenants: number, accounts: 
 function storeOf(world: BenchWorld, tenant: number): AccountStore {
   let store = world.stores.get(tenant);
   if (store === undefined) {
-    store = lazyAccountStore(tenant, world.accounts);
+    store = lazyAccountStore(tenant, world.accountsOf(tenant));
     world.stores.set(tenant, store);
   }
   return store;
@@ -91,8 +110,8 @@ async function eachBounded(count: number, limit: number, task: (i: number) => Pr
 const tenantIds = (count: number) => Array.from({ length: count }, (_, n) => tenantIdOf(n));
 
 /** (a) and (b): the rotatable count over all tenants, through the Graph adapter. */
-async function viaAdapter(world: BenchWorld, strategy: "a" | "b"): Promise<number> {
-  const throttleBudget = createThrottleBudget({ tenantSize: "large" });
+async function viaAdapter(world: BenchWorld, strategy: "a" | "b", options: CycleOptions): Promise<number> {
+  const { throttleBudget } = world;
   const directory = (tenantId: string) =>
     createGraphDirectory({
       tenantId,
@@ -108,6 +127,7 @@ async function viaAdapter(world: BenchWorld, strategy: "a" | "b"): Promise<numbe
       accounts: (tenantId) => storeOf(world, Number.parseInt(tenantId.slice(-12), 16)),
       snapshotStore: world.snapshotStore,
       concurrency: TENANT_CONCURRENCY,
+      ...(options.guardOptions !== undefined ? { guardOptions: options.guardOptions } : {}),
     });
     if (report.tenantCounts.done !== world.tenants || report.accounts.deferred > 0) {
       throw new Error(`strategy (a) did not finish cleanly: ${JSON.stringify(report.tenantCounts)}`);
@@ -224,6 +244,8 @@ async function perUser(world: BenchWorld, strategy: "c" | "d" | "e"): Promise<nu
 }
 
 /** Runs one cycle of `strategy` over the world; answers the number of rotatable accounts found. */
-export function runCycle(world: BenchWorld, strategy: Strategy): Promise<number> {
-  return strategy === "a" || strategy === "b" ? viaAdapter(world, strategy) : perUser(world, strategy);
+export function runCycle(world: BenchWorld, strategy: Strategy, options: CycleOptions = {}): Promise<number> {
+  return strategy === "a" || strategy === "b"
+    ? viaAdapter(world, strategy, options)
+    : perUser(world, strategy);
 }

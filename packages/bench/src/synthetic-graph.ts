@@ -114,6 +114,16 @@ const USER_DEFAULT = [
   "id",
 ];
 
+/** A `$batch` item's headers are the resource's own (no request ids), spelled as Graph spells them. */
+function itemHeaders(answer: SyntheticAnswer): Record<string, string> {
+  const headers: Record<string, string> = { "Cache-Control": "no-cache", "OData-Version": "4.0" };
+  const type = answer.headers["content-type"];
+  if (type !== undefined) headers["Content-Type"] = type;
+  const retryAfter = answer.headers["retry-after"];
+  if (retryAfter !== undefined) headers["Retry-After"] = retryAfter;
+  return headers;
+}
+
 /** The synthetic Graph: answers requests, keeps counters and throttle state. */
 export interface SyntheticGraph {
   /** Answers one top-level request (after its latency); `origin` is the server's own. */
@@ -286,7 +296,10 @@ export function createSyntheticGraph(options: SyntheticGraphOptions): SyntheticG
     const wait = admit(n, requestCost(method, target));
     if (wait !== undefined) {
       counters.throttled += 1;
-      return error(429, "TooManyRequests", "Too many requests.", { "retry-after": wait.toFixed(3) });
+      // Retry-After is HTTP's delay-seconds: a whole number (RFC 9110 §10.2.3), as Graph sends it.
+      return error(429, "TooManyRequests", "Too many requests.", {
+        "retry-after": String(Math.max(1, Math.ceil(wait))),
+      });
     }
     const size = sizeOfTenant(n);
     const epoch = epochOf(n);
@@ -365,6 +378,7 @@ export function createSyntheticGraph(options: SyntheticGraphOptions): SyntheticG
           "@odata.type": "#microsoft.graph.user",
           ...user(n, i, false),
         }),
+        USER_DEFAULT,
       );
     }
     count("other");
@@ -394,7 +408,7 @@ export function createSyntheticGraph(options: SyntheticGraphOptions): SyntheticG
             `/v1.0${item.url.startsWith("/") ? "" : "/"}${item.url}`,
             origin,
           );
-          return { id: item.id, status: a.status, headers: a.headers, body: a.body };
+          return { id: item.id, status: a.status, headers: itemHeaders(a), body: a.body };
         });
         // Graph does not keep request order in a batch's responses.
         return ok({ responses: responses.reverse() });

@@ -4,7 +4,15 @@
  * See https://learn.microsoft.com/graph/api/administrativeunit-list-members and
  * https://learn.microsoft.com/graph/api/group-list-members.
  */
-import { DIRECTORY_OBJECT_PROPERTIES, directoryObjectEntity } from "./directory-entities.js";
+import {
+  DIRECTORY_OBJECT_PROPERTIES,
+  directoryObjectEntity,
+  USER_DEFAULT_PROPERTIES,
+} from "./directory-entities.js";
+
+const isUser = (entity: Readonly<Record<string, unknown>>) =>
+  entity["@odata.type"] === "#microsoft.graph.user" || entity["@odata.type"] === "#microsoft.graph.agentUser";
+
 import { type GraphResponse, jsonResponse } from "./graph-response.js";
 import { collectionPage, contextUrl, type ParsedQuery, parseQuery, project } from "./odata-query.js";
 import type { RouteContext } from "./route-context.js";
@@ -31,8 +39,10 @@ export function memberListPage(
   });
   return jsonResponse(
     ctx.stamp,
+    // Without `$select` each member comes with its type's default properties, as Graph sends them (a
+    // user's default set, not every property the fake knows).
     collectionPage(ctx, members, query, contextUrl(ctx, "directoryObjects", query.select), (entity) =>
-      project(entity, query.select, undefined),
+      project(entity, query.select, isUser(entity) ? USER_DEFAULT_PROPERTIES : undefined),
     ),
   );
 }

@@ -4,7 +4,6 @@
  * See https://learn.microsoft.com/graph/api/user-list and
  * https://learn.microsoft.com/entra/identity/role-based-access-control/admin-units-restricted-management.
  */
-import type { TenantModel } from "../tenant-model.js";
 import { findUser, USER_DEFAULT_PROPERTIES, userEntity, userProperties } from "./directory-entities.js";
 import {
   errorResponse,
