@@ -1,4 +1,5 @@
 /** The input checks the guard applies and the sibling packages share (the CLI validates flags with them). */
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { parseAccountInput } from "../guard/account-input.js";
 import { parseRoleNames } from "../role-import/role-input.js";
@@ -15,6 +16,22 @@ describe("input checks", () => {
     expect(isGuid("0A1B2C3D-0000-4000-8000-000000000001")).toBe(true);
     expect(isGuid("{0a1b2c3d-0000-4000-8000-000000000001}")).toBe(false);
     expect(isGuid(42)).toBe(false);
+  });
+
+  test("isGuid answers what the 8-4-4-4-12 hex pattern answers, for any string", () => {
+    const pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    // Near-GUIDs: 36 code units from hex digits, dashes and a few neighbours of the hex ranges.
+    const unit = fc.constantFrom(..."0129aAfFgG-/:@`{ ");
+    const nearGuid = fc.string({ unit, minLength: 35, maxLength: 37 });
+    const almost = fc
+      .tuple(fc.uuid(), fc.nat(35), unit)
+      .map(([uuid, at, code]) => `${uuid.slice(0, at)}${code}${uuid.slice(at + 1)}`);
+    fc.assert(
+      fc.property(fc.oneof(nearGuid, almost, fc.uuid(), fc.string()), (value) => {
+        expect(isGuid(value)).toBe(pattern.test(value));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 
   test("describeValue quotes, escapes control characters and cuts long values", () => {
