@@ -6,14 +6,17 @@
 import type { AccountStore } from "../ports/account-store.js";
 import type { TenantStopCause } from "./exclusion-cycle-report.js";
 
-/** A deadline as an AbortSignal with a typed reason, and a way to clear its timer. */
+/**
+ * A deadline as an AbortSignal with a typed reason, and a way to clear its timer. Its controller may
+ * also be aborted for another reason (the cycle stopping).
+ */
 export function deadlineSignal(
   ms: number,
   cause: TenantStopCause,
-): { signal: AbortSignal; clear: () => void } {
+): { signal: AbortSignal; controller: AbortController; clear: () => void } {
   const controller = new AbortController();
   const timer = Number.isFinite(ms) ? setTimeout(() => controller.abort(cause), ms) : undefined;
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+  return { signal: controller.signal, controller, clear: () => clearTimeout(timer) };
 }
 
 /** What {@link afterStopGrace} resolves with once the grace period is over. */
