@@ -39,6 +39,8 @@ export type FakeGraphFaultEffect =
       readonly enforceRetryAfter?: boolean;
       readonly code?: string;
       readonly message?: string;
+      /** More response headers, such as `x-ms-throttle-scope` (`Application/…` for the app-wide limit). */
+      readonly headers?: Readonly<Record<string, string>>;
     }
   | {
       /** 503 or 504, optionally with `Retry-After`. */
@@ -205,7 +207,11 @@ export function terminalResponse(
   const fallback = defaultError(status);
   const { seconds, format } = retryAfterSettings(effect);
   const delay = retryAfterSecondsOverride ?? seconds;
-  const headers = delay === undefined ? {} : { "retry-after": retryAfter(delay, format, stamp.nowMs).header };
+  const extra = effect.kind === "throttled" ? effect.headers : undefined;
+  const headers = {
+    ...extra,
+    ...(delay === undefined ? {} : { "retry-after": retryAfter(delay, format, stamp.nowMs).header }),
+  };
   const code = effect.kind === "throttled" ? (effect.code ?? fallback.code) : fallback.code;
   const message = effect.kind === "throttled" ? (effect.message ?? fallback.message) : fallback.message;
   return errorResponse(stamp, status, code, message, headers);
