@@ -53,7 +53,7 @@ export async function missingServices(needs: { postgres?: boolean } = {}): Promi
   if (problems.length === 0) return undefined;
   const reason = `${problems.join("; ")} (REDIS_URL=${REDIS_URL.replace(/:[^@/]*@/, ":***@")}, DATABASE_URL set: ${process.env.DATABASE_URL !== undefined})`;
   if (process.env.REQUIRE_REDIS === "1") throw new Error(`REQUIRE_REDIS=1 but ${reason}`);
-  console.warn(`\n*** SKIPPED: the fleet tests need a real Redis and PostgreSQL: ${reason} ***\n`);
+  process.stderr.write(`\n*** SKIPPED: the fleet tests need a real Redis and PostgreSQL: ${reason} ***\n\n`);
   return reason;
 }
 
