@@ -208,3 +208,23 @@ describe("startFakeGraphServer: many tenants, one app", () => {
     expect(graph.requests.at(-1)?.fault).toBe("app-limit");
   });
 });
+
+describe("startFakeGraphServer: faults for one tenant of many", () => {
+  it("a fault matching a tenant id strikes only that tenant's requests", async () => {
+    const a = tenantBuilder({ seed: "fault-a" });
+    a.user("anna");
+    const b = tenantBuilder({ seed: "fault-b" });
+    b.user("bert");
+    const [ta, tb] = [a.build(), b.build()];
+    await using graph = await startFakeGraphServer(ta, {
+      tenants: [tb],
+      faults: [{ match: { tenantId: tb.tenantId.toUpperCase() }, effect: { kind: "throttled" } }],
+    });
+    expect((await send(graph, "GET", "/v1.0/users", { token: fakeGraphToken(ta.tenantId) })).status).toBe(
+      200,
+    );
+    expect((await send(graph, "GET", "/v1.0/users", { token: fakeGraphToken(tb.tenantId) })).status).toBe(
+      429,
+    );
+  });
+});

@@ -24,6 +24,8 @@ export interface FakeGraphFaultMatch {
   readonly method?: string;
   /** `true`: only `$batch` items; `false`: only top-level requests; absent: both. */
   readonly inBatch?: boolean;
+  /** Only requests for this tenant (of a server with several tenants). */
+  readonly tenantId?: string;
 }
 
 /** What a fault does to a matching request. */
@@ -114,6 +116,8 @@ export interface FaultTarget {
   readonly page: number | undefined;
   readonly method: string;
   readonly inBatch: boolean;
+  /** The tenant answering the request. */
+  readonly tenantId?: string;
 }
 
 /** Effects that replace the handler's answer. */
@@ -155,6 +159,8 @@ function matches(match: FakeGraphFaultMatch | undefined, target: FaultTarget): b
   if (match.page !== undefined && target.page !== match.page) return false;
   if (match.method !== undefined && match.method.toUpperCase() !== target.method.toUpperCase()) return false;
   if (match.inBatch !== undefined && match.inBatch !== target.inBatch) return false;
+  if (match.tenantId !== undefined && match.tenantId.toLowerCase() !== target.tenantId?.toLowerCase())
+    return false;
   return true;
 }
 

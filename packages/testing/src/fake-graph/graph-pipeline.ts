@@ -195,6 +195,7 @@ export function createGraphPipeline(
       page: described?.page,
       method: request.method,
       inBatch: request.inBatch,
+      tenantId: deps.tenant.tenantId,
     };
     const url = `${deps.baseUrl()}${request.path}${request.rawQuery.length > 0 ? `?${request.rawQuery}` : ""}`;
     let retryEarly = false;
