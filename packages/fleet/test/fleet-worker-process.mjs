@@ -76,7 +76,7 @@ const worker = createExclusionWorker({
       baseUrl: config.graphUrl,
       connectionPool,
       throttleBudget: context.throttleBudget,
-      retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20, deadlineMs: 8_000, maxRetryAfterMs: 2_000 },
+      retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20, deadlineMs: 20_000, maxRetryAfterMs: 2_000 },
     });
   },
   onTenantFinished: (result) =>
