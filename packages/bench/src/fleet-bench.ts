@@ -30,10 +30,10 @@ interface WorkerStats {
   bullCommands: number;
 }
 
-function ask<T>(child: ChildProcess, type: string): Promise<T> {
+function ask<T>(child: ChildProcess, type: string, answer = type): Promise<T> {
   return new Promise((resolve) => {
     const on = (message: { type: string }) => {
-      if (message.type !== type) return;
+      if (message.type !== answer) return;
       child.off("message", on);
       resolve(message as T);
     };
@@ -103,7 +103,7 @@ try {
     const run = randomUUID().slice(0, 8);
     const keyPrefix = `fleet-bench:${run}:`;
     const queueName = `fleet-bench-${run}`;
-    await ask(server.child, "reset-done").catch(() => undefined);
+    await ask(server.child, "reset", "reset-done");
     const workers = Array.from({ length: workerCount }, (_, i) =>
       fork(here("./fleet-bench-worker.js"), [], {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
