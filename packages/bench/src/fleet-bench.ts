@@ -145,7 +145,7 @@ try {
       const fleetRt = used.fleetRoundTrips / n;
       const evalsha = delta(redisAfter, redisBefore, "evalsha") + delta(redisAfter, redisBefore, "eval");
       rows.push(
-        `| ${workerCount} | ${phase} | ${report.tenantCounts.done}/${n} | ${graphRequests.toFixed(2)} | ${fleetRt.toFixed(2)} | ${(used.bullCommands / n).toFixed(2)} | ${(used.cpuMicros / 1_000 / n / workerCount).toFixed(2)} | ${throttled} | ${(wallMs / 1_000).toFixed(1)} | ${evalsha} |`,
+        `| ${workerCount} | ${phase} | ${report.tenantCounts.done}/${n} | ${graphRequests.toFixed(2)} | ${fleetRt.toFixed(2)} | ${(used.bullCommands / n).toFixed(2)} | ${(used.cpuMicros / 1_000 / n).toFixed(2)} | ${throttled} | ${(wallMs / 1_000).toFixed(1)} | ${evalsha} |`,
       );
       process.stdout.write(`${rows.at(-1)}\n`);
       if (quick) {
@@ -187,7 +187,7 @@ try {
   process.stdout.write(
     [
       "",
-      "| workers | cycle | done | Graph req / tenant-cycle | fleet Redis RT / tenant-cycle (snapshot + budget) | BullMQ commands / tenant-cycle | CPU ms / worker / tenant-cycle | 429s | wall s | Redis evalsha+eval (server) |",
+      "| workers | cycle | done | Graph req / tenant-cycle | fleet Redis RT / tenant-cycle (snapshot + budget) | BullMQ commands / tenant-cycle | worker CPU ms / tenant-cycle (all workers) | 429s | wall s | Redis evalsha+eval (server) |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       ...rows,
       "",
