@@ -1,7 +1,7 @@
 /**
  * Vitest's global setup: before any test file runs, makes sure the packages that tests run as built
- * code (the CLI's `dist/main.js` in subprocess tests, and what it imports) are built from the current
- * sources, so `pnpm test` alone works. Under `pnpm check` the build already ran and this is a no-op.
+ * code (the CLI's `dist/main.js` and the fleet's worker processes in subprocess tests, and what they
+ * import) are built from the current sources, so `pnpm test` alone works. Under `pnpm check` the build already ran and this is a no-op.
  */
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -26,13 +26,14 @@ function newestSourceMs(dir: string): number {
 
 /** Builds the CLI and the packages it depends on when the build is missing or older than a source. */
 export default async function ensureBuiltCli(): Promise<void> {
-  const packages = ["core", "graph-adapter", "testing", "cli"];
+  const packages = ["core", "graph-adapter", "testing", "cli", "fleet"];
   const stale = packages.some((name) => {
     const built = join(packagesDir, name === "cli" ? "cli/dist/main.js" : `${name}/dist/index.js`);
     return !existsSync(built) || statSync(built).mtimeMs < newestSourceMs(join(packagesDir, name, "src"));
   });
   if (!stale) return;
-  await run("pnpm", ["--filter", "@rotation-exclusion/cli...", "--sort", "run", "build"], {
+  const filters = ["--filter", "@rotation-exclusion/cli...", "--filter", "@rotation-exclusion/fleet..."];
+  await run("pnpm", [...filters, "--sort", "run", "build"], {
     cwd: resolve(packagesDir, ".."),
   });
 }

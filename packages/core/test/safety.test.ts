@@ -3,9 +3,20 @@
  * from a complete snapshot, membership never transitive, operator exclusions never re-enabled, and one
  * account's failing write never costing the others.
  */
-import { ROTATION_EXCLUSION_ACTOR } from "@rotation-exclusion/core";
+import { createRotationGuard, ROTATION_EXCLUSION_ACTOR } from "@rotation-exclusion/core";
 import { describe, expect, test, vi } from "vitest";
-import { ALICE, BOB, CAROL, createFixture, DAVE, ERIN, GROUP, keys, PUBLIC_UNIT } from "./guard-fixture.js";
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  createFixture,
+  DAVE,
+  ERIN,
+  GROUP,
+  keys,
+  PUBLIC_UNIT,
+  TENANT_ID,
+} from "./guard-fixture.js";
 
 describe("safety rule 1: an exclusion is persisted only on positive evidence", () => {
   test("throttled protected-set read: undecided accounts are deferred and nothing is written for them", async () => {
@@ -217,5 +228,75 @@ describe("safety rule 5: one account's failing or conflicting write does not sto
     expect(
       [ALICE, DAVE, ERIN].every((id) => f.store.all().find((a) => a.objectId === id)?.autoRotate === false),
     ).toBe(true);
+  });
+});
+
+describe("safety rule 7: a refused write protects until a later complete read, on every guard", () => {
+  const DENIAL = {
+    status: 403,
+    code: "Authorization_RequestDenied",
+    message:
+      "Insufficient privileges to complete the operation. Target object is a member of a restricted management administrative unit and can only be modified by administrators scoped to that administrative unit.",
+  };
+
+  // Two workers share one account store. Worker A reads a complete snapshot that does not list Bob (the
+  // flag lags the unit); before A lists the store, worker B's rotation of Bob is refused by a restricted
+  // unit and B excludes him. A's snapshot started before the refusal, so it cannot speak for Bob.
+  test("a denial another guard recorded after this run's read keeps the account excluded, even with restoreReleased", async () => {
+    const a = createFixture({ options: { restoreReleased: true } });
+    const b = createRotationGuard({
+      tenantId: TENANT_ID,
+      directory: a.directory.reader,
+      accounts: a.store.store,
+      clock: () => a.now(),
+    });
+    const list = a.store.store.list.bind(a.store.store);
+    let raced = false;
+    a.store.store.list = async (options) => {
+      if (!raced) {
+        raced = true;
+        a.advance(1_000);
+        await b.recordRotationFailure(BOB, DENIAL);
+      }
+      return list(options);
+    };
+    expect((await b.checkProtection(BOB)).status).toBe("not-protected");
+    const report = await a.guard.excludeFromAutoRotation();
+    expect(report.snapshot.complete).toBe(true);
+    expect(a.store.get("bob")).toMatchObject({
+      autoRotate: false,
+      record: {
+        kind: "exclusion",
+        reasonCode: "rotation-denied-by-unit",
+        changedBy: ROTATION_EXCLUSION_ACTOR,
+      },
+    });
+    expect(keys(report.alreadyExcluded)).toContain("bob");
+    expect(keys(report.restored)).not.toContain("bob");
+    expect(keys(report.released.newly)).not.toContain("bob");
+
+    // A complete read that started after the refusal speaks for Bob again (rule 4 then applies).
+    a.advance(1_000);
+    const later = await a.guard.excludeFromAutoRotation();
+    expect(keys(later.restored)).toEqual(["bob"]);
+    expect(a.store.get("bob")).toMatchObject({ autoRotate: true, record: undefined });
+  });
+
+  test("a guard that never saw the denial still honours it from the record until a newer complete read", async () => {
+    const a = createFixture();
+    await a.guard.recordRotationFailure(BOB, DENIAL);
+    expect(a.store.get("bob")?.autoRotate).toBe(false);
+    // Worker C starts with the same store, a snapshot read before the denial, and no memory of it.
+    const c = createRotationGuard({
+      tenantId: TENANT_ID,
+      directory: a.directory.reader,
+      accounts: a.store.store,
+      clock: () => a.now() - 5_000,
+      restoreReleased: true,
+    });
+    const report = await c.excludeFromAutoRotation();
+    expect(report.snapshot.complete).toBe(true);
+    expect(keys(report.alreadyExcluded)).toContain("bob");
+    expect(a.store.get("bob")?.autoRotate).toBe(false);
   });
 });

@@ -84,7 +84,7 @@ export interface GraphDirectoryOptions {
    * A client-side throttle budget shared by every directory of the app (`createThrottleBudget`), so
    * requests wait before Graph's limits are reached. Default: none.
    */
-  readonly throttleBudget?: ThrottleBudget;
+  readonly throttleBudget?: ThrottleBudget | undefined;
   /**
    * The app's memory of listings Graph refused with query options their Microsoft page does not name
    * (`createGraphQueryMemo`), shared by every directory of the app like the throttle budget, so the 400

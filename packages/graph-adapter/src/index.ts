@@ -33,6 +33,8 @@ export {
   type ThrottleBudget,
   type ThrottleBudgetOptions,
   type ThrottleBudgetStats,
+  type ThrottleScope,
+  throttleScopeOf,
 } from "./requests/throttle-budget.js";
 // Graph's documented limits and request costs, the currency of a ThrottleBudget (core owns the table
 // so the testing kit's fake Graph enforces the same one).

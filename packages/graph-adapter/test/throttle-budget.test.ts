@@ -5,6 +5,7 @@ import {
   IDENTITY_THROTTLE_LIMITS,
   isGraphDirectoryError,
   requestCost,
+  throttleScopeOf,
 } from "@rotation-exclusion/graph-adapter";
 import { tenantBuilder } from "@rotation-exclusion/testing";
 import { afterEach, describe, expect, test, vi } from "vitest";
@@ -100,6 +101,45 @@ describe("createThrottleBudget", () => {
     expect(done).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(done).toBe(true);
+  });
+
+  test("a 429 scoped to the application holds every tenant of the app; one scoped to the tenant, that tenant only", async () => {
+    vi.useFakeTimers({ now: 0 });
+    const budget = createThrottleBudget();
+    budget.forTenant("A").reportThrottled(1_000, "tenant");
+    let otherDone = false;
+    void budget
+      .forTenant("B")
+      .acquire(oneUnit)
+      .then(() => {
+        otherDone = true;
+      });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(otherDone).toBe(true);
+
+    budget.forTenant("A").reportThrottled(2_000, "application");
+    const done: string[] = [];
+    for (const id of ["B", "C"]) {
+      void budget
+        .forTenant(id)
+        .acquire(oneUnit)
+        .then(() => done.push(id));
+    }
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(done).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done.sort()).toEqual(["B", "C"]);
+  });
+
+  test.each([
+    ["Application/ReadWrite/app-id", "application"],
+    ["application/Read/app-id/", "application"],
+    ["Tenant_Application/ReadWrite/app-id/tenant-id", "tenant"],
+    ["Tenant/Write/tenant-id", "tenant"],
+    ["", "tenant"],
+    [null, "tenant"],
+  ])("x-ms-throttle-scope %j is the %s scope", (header, scope) => {
+    expect(throttleScopeOf(header)).toBe(scope);
   });
 
   test("a request that gave up waiting gives its reservation back: the next one waits only for what was sent", async () => {
@@ -244,5 +284,49 @@ describe("throttle budget over HTTP", () => {
     expect(check).toMatchObject({ outcome: "found" });
     // The outer $batch answered 200; only its item said 429.
     expect(throttleBudget.stats().throttledReported).toBe(1);
+  });
+
+  test("an outer 429 naming the application scope holds the other tenants of the app too", async () => {
+    const builder = tenantBuilder();
+    builder.unit("Tier 0", { restricted: true, members: [builder.user("p0")] });
+    const throttleBudget = createThrottleBudget();
+    const reported: [number, string | undefined][] = [];
+    const forTenant = throttleBudget.forTenant.bind(throttleBudget);
+    const spied = {
+      stats: () => throttleBudget.stats(),
+      forTenant(tenantId: string) {
+        const tenant = forTenant(tenantId);
+        return {
+          acquire: tenant.acquire.bind(tenant),
+          reportThrottled(ms: number, scope?: "tenant" | "application") {
+            reported.push([ms, scope]);
+            tenant.reportThrottled(ms, scope);
+          },
+        };
+      },
+    };
+    await using graph = await directoryOverFakeGraph(
+      builder.build(),
+      {
+        faults: [
+          {
+            match: { route: "users.list" },
+            effect: {
+              kind: "throttled",
+              retryAfterSeconds: 0.05,
+              headers: {
+                "x-ms-throttle-scope": "Application/ReadWrite/00000000-0000-0000-0000-00000000000a",
+              },
+            },
+            times: 1,
+          },
+        ],
+      },
+      { throttleBudget: spied, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+    );
+    const read = await graph.directory.readProtectedUsers();
+    expect(read.complete).toBe(true);
+    expect(reported).toEqual([[expect.any(Number), "application"]]);
+    expect(reported[0]?.[0]).toBeGreaterThan(0);
   });
 });

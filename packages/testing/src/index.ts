@@ -67,6 +67,7 @@ export {
   type FakeGraphServer,
   type FakeGraphServerOptions,
   type FakeGraphSettings,
+  fakeGraphToken,
   startFakeGraphServer,
 } from "./fake-graph/fake-graph-server.js";
 export type {
@@ -78,7 +79,7 @@ export type {
   RetryAfterFormat,
 } from "./fake-graph/graph-faults.js";
 export type { FakeGraphBatchOrder, FakeGraphBatchOuterStatus } from "./fake-graph/graph-batch.js";
-export type { FakeGraphThrottle } from "./fake-graph/graph-pipeline.js";
+export type { FakeGraphAppLimit, FakeGraphThrottle } from "./fake-graph/graph-pipeline.js";
 export { FAKE_GRAPH_LISTING_ROUTES } from "./fake-graph/graph-router.js";
 export type { FakeGraphRequestRecord, FakeGraphStats } from "./fake-graph/request-log.js";
 export type { FakeGraphPermissions, FakeGraphRoute } from "./fake-graph/route-context.js";

@@ -12,6 +12,7 @@ import { summarizeError } from "../internal/error-summary.js";
 import { isGuid } from "../internal/input-checks.js";
 import type { ManagedAccount } from "../ports/account-store.js";
 import { decideVerdicts, plainlyNotProtected } from "../verdict/decide-verdicts.js";
+import { denialInRecord } from "../verdict/denial-memory.js";
 import type { Verdict } from "../verdict/verdict.js";
 import { isOurRecord, type PlannedAction, planAccount } from "./exclusion-plan.js";
 import type { AccountOutcome, ConflictOutcome, ErrorOutcome, ExclusionReport } from "./exclusion-report.js";
@@ -65,6 +66,15 @@ export async function excludeFromAutoRotation(
   for (const account of accounts) {
     if (needsNothing(account)) notProtectedCount += 1;
     else toDecide.push(account);
+  }
+  // Rule 7 across guards: a denial recorded by another guard (another process of a fleet, or the host's
+  // rotation guard) reaches this run through our record on the account. This run's snapshot may have
+  // been read before that denial, so it is remembered here and protects until a newer complete read.
+  const nowMs = ctx.clock();
+  for (const account of toDecide) {
+    const denial = denialInRecord(account.record, nowMs);
+    if (denial !== undefined)
+      ctx.denials.remember({ id: account.objectId, userPrincipalName: account.userPrincipalName }, denial);
   }
   // No second look: an account the snapshot cannot decide is deferred to the next run (rule 6).
   const verdicts = await decideVerdicts(ctx, snapshot, toDecide.map(accountToDecide), {

@@ -1,12 +1,15 @@
 /**
  * Turns an unknown thrown value into a short, log-safe summary. Errors from adapters and stores can
- * echo request details, so anything that looks like a bearer token or a JWT is cut out first.
+ * echo request details, so anything that looks like a bearer token, a JWT or a password in a connection
+ * URL is cut out first.
  */
 
 const BEARER = /bearer\s+[\w\-.~+/]+=*/gi;
 const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
 const SECRET_FIELD =
   /((?:client_secret|password|access_token|refresh_token)["']?\s*[:=]\s*)["']?[^\s"'&,}]+/gi;
+// The password of a URL's user info (`redis://:secret@host`, `postgres://user:secret@host/db`).
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/@:]*):[^\s/@]*@/gi;
 const MAX_LENGTH = 300;
 
 /** Redacts token-like text from a message and caps its length. */
@@ -14,7 +17,8 @@ export function redactSecrets(text: string): string {
   const redacted = text
     .replace(BEARER, "Bearer [redacted]")
     .replace(JWT, "[redacted]")
-    .replace(SECRET_FIELD, "$1[redacted]");
+    .replace(SECRET_FIELD, "$1[redacted]")
+    .replace(URL_PASSWORD, "$1:[redacted]@");
   return redacted.length > MAX_LENGTH ? `${redacted.slice(0, MAX_LENGTH)}…` : redacted;
 }
 

@@ -33,3 +33,11 @@ export { type GraphErrorBody, type GraphErrorBodyOptions, parseGraphErrorBody } 
 export { bindLogger } from "./bound-logger.js";
 export { redactSecrets, summarizeError } from "./error-summary.js";
 export { normalizeRotationFailure } from "../verdict/rotation-failure.js";
+
+// Cycle reports: the one summary shape, for hosts that run a cycle's tenants elsewhere (fleet mode).
+export {
+  addCounts,
+  NO_ACCOUNTS,
+  NO_GRAPH,
+  summarizeCycle,
+} from "../cycle/exclusion-cycle-report.js";

@@ -4,6 +4,7 @@
  * restricted management administrative unit protects the account until a later complete snapshot can
  * speak for it.
  */
+import { type AutoRotateRecord, ROTATION_EXCLUSION_ACTOR } from "../ports/account-store.js";
 import type { RotationFailure } from "../ports/directory-reader.js";
 import type { AccountToDecide } from "./account-to-decide.js";
 
@@ -47,4 +48,33 @@ export function createDenialMemory(): DenialMemory {
     },
     isEmpty: () => byKey.size === 0,
   };
+}
+
+/**
+ * The newest rotation denial our exclusion record carries as evidence, or `undefined`. The record is
+ * the durable, shared trace of a denial: a guard in another process (another worker of a fleet) that
+ * recorded the refusal wrote it there, and every guard that lists the account reads it back, so the
+ * denial protects on every guard until a complete read newer than it (rule 7). A time in the future is
+ * read as now: it may hold protection until the next complete read, never longer.
+ */
+export function denialInRecord(
+  record: AutoRotateRecord | undefined,
+  nowMs: number,
+): RecordedDenial | undefined {
+  if (record?.changedBy !== ROTATION_EXCLUSION_ACTOR || record.kind !== "exclusion") return undefined;
+  let newest: RecordedDenial | undefined;
+  for (const evidence of record.evidence) {
+    if (evidence.kind !== "rotation-denied") continue;
+    const observedAtMs = Math.min(Date.parse(evidence.observedAt), nowMs);
+    if (!Number.isFinite(observedAtMs)) continue;
+    if (newest !== undefined && newest.observedAtMs >= observedAtMs) continue;
+    const failure: RotationFailure = {
+      ...(evidence.status === null ? {} : { status: evidence.status }),
+      ...(evidence.code === null ? {} : { code: evidence.code }),
+      message: evidence.message,
+      ...(evidence.requestId === null ? {} : { requestId: evidence.requestId }),
+    };
+    newest = { observedAtMs, failure };
+  }
+  return newest;
 }

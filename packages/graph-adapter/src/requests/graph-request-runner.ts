@@ -17,7 +17,7 @@ import type { ResponseHeaders } from "../transport/graph-http.js";
 import type { GraphHttpRequest, GraphTransport } from "../transport/graph-transport.js";
 import type { RequestStats } from "./request-stats.js";
 import { parseRetryAfterMs, planRetry, type RetryPolicy } from "./retry-policy.js";
-import type { TenantThrottleBudget } from "./throttle-budget.js";
+import { type TenantThrottleBudget, throttleScopeOf } from "./throttle-budget.js";
 
 /** A 2xx answer with its JSON body parsed. */
 export interface GraphResult {
@@ -116,7 +116,10 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
     const { status } = response;
     if (status === 429 || ((status === 503 || status === 504) && response.headers.has("retry-after"))) {
       stats.recordThrottled(call.route);
-      budget?.reportThrottled(parseRetryAfterMs(response.headers.get("retry-after")) ?? 0);
+      budget?.reportThrottled(
+        parseRetryAfterMs(response.headers.get("retry-after")) ?? 0,
+        throttleScopeOf(response.headers.get("x-ms-throttle-scope")),
+      );
     }
     if ((status < 200 || status > 299) && !(call.acceptStatuses ?? []).includes(status)) {
       log.warn({ ...line, status, requestId, durationMs }, "graph request failed");

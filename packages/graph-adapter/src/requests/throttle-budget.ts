@@ -39,12 +39,27 @@ export interface ThrottleBudgetStats {
   readonly throttledReported: number;
 }
 
+/**
+ * Which limit Graph said was hit, from the 429's `x-ms-throttle-scope` (`<Scope>/<Limit>/<AppId>/…`):
+ * `application` when the scope is `Application` (the app across all tenants), `tenant` otherwise (the
+ * application + tenant pair, the tenant, or no header).
+ */
+export type ThrottleScope = "tenant" | "application";
+
 /** The part of a budget one tenant's directory uses. */
 export interface TenantThrottleBudget {
   /** Waits until the request fits every bucket, then takes its cost. Rejects with the signal's reason. */
   acquire(cost: RequestCost, signal?: AbortSignal): Promise<void>;
-  /** Graph answered 429 with `Retry-After`: hold every request of this tenant until it has passed. */
-  reportThrottled(retryAfterMs: number): void;
+  /**
+   * Graph answered 429 with `Retry-After`: hold every request of this tenant until it has passed, or of
+   * every tenant of the app when the scope is `application`.
+   */
+  reportThrottled(retryAfterMs: number, scope?: ThrottleScope): void;
+}
+
+/** The scope of a 429 from its `x-ms-throttle-scope` header (decision 0006). */
+export function throttleScopeOf(header: string | null | undefined): ThrottleScope {
+  return header?.trim().split("/", 1)[0]?.toLowerCase() === "application" ? "application" : "tenant";
 }
 
 /** A throttle budget shared by every directory of one app registration. */
@@ -148,6 +163,8 @@ export function createThrottleBudget(options: ThrottleBudgetOptions = {}): Throt
     writes: bucket(limits.appWrites, limits.appWriteWindowMs, headroom, start),
     requests: bucket(limits.appRequests, limits.appRequestWindowMs, headroom, start),
   };
+  // Set by a 429 whose scope is the whole app: every tenant waits it out.
+  let appHeldUntilMs = Number.NEGATIVE_INFINITY;
   const tenants = new Map<string, TenantThrottleBudget>();
   const counters = { acquired: 0, waited: 0, waitedMs: 0, throttledReported: 0 };
 
@@ -166,7 +183,7 @@ export function createThrottleBudget(options: ThrottleBudgetOptions = {}): Throt
       async acquire(cost, signal) {
         signal?.throwIfAborted();
         const startedMs = clock();
-        await abortableSleep(heldUntilMs - clock(), signal);
+        await abortableSleep(Math.max(heldUntilMs, appHeldUntilMs) - clock(), signal);
         // The tenant's own buckets first, then the app's: a tenant waiting on its own limit must not
         // hold app capacity that other tenants could use meanwhile. Each reservation is made only after
         // an abort check, and given back if the wait after it is aborted (nothing was sent).
@@ -199,10 +216,11 @@ export function createThrottleBudget(options: ThrottleBudgetOptions = {}): Throt
           counters.waitedMs += waitedMs;
         }
       },
-      reportThrottled(retryAfterMs) {
+      reportThrottled(retryAfterMs, scope = "tenant") {
         counters.throttledReported += 1;
-        if (Number.isFinite(retryAfterMs) && retryAfterMs > 0)
-          heldUntilMs = Math.max(heldUntilMs, clock() + retryAfterMs);
+        if (!(Number.isFinite(retryAfterMs) && retryAfterMs > 0)) return;
+        if (scope === "application") appHeldUntilMs = Math.max(appHeldUntilMs, clock() + retryAfterMs);
+        else heldUntilMs = Math.max(heldUntilMs, clock() + retryAfterMs);
       },
     };
   }

@@ -1,7 +1,7 @@
 import { access, readFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { startFakeGraphServer, tenantBuilder } from "../index.js";
+import { deterministicGuid, fakeGraphToken, startFakeGraphServer, tenantBuilder } from "../index.js";
 import { send } from "./https-test-client.js";
 
 function smallTenant() {
@@ -154,5 +154,77 @@ describe("startFakeGraphServer: authentication and envelopes", () => {
     expect(graph.requests.map((r) => r.sequence)).toEqual([1, 2, 3]);
     graph.clearRequests();
     expect(graph.stats().requests).toBe(0);
+  });
+});
+
+describe("startFakeGraphServer: many tenants, one app", () => {
+  function twoTenants() {
+    const a = tenantBuilder({ seed: "tenant-a" });
+    a.user("anna");
+    const b = tenantBuilder({ seed: "tenant-b" });
+    b.user("bert");
+    b.user("bianca");
+    return { a: a.build(), b: b.build() };
+  }
+
+  it("answers each request from the tenant its token's tid names; an opaque token gets the first tenant", async () => {
+    const { a, b } = twoTenants();
+    await using graph = await startFakeGraphServer(a, { tenants: [b] });
+    const users = async (token: string) =>
+      (
+        (await send(graph, "GET", "/v1.0/users?$select=userPrincipalName", { token })).json().value as {
+          userPrincipalName: string;
+        }[]
+      ).map((u) => u.userPrincipalName.split("@")[0]);
+    expect(await users(fakeGraphToken(b.tenantId))).toEqual(["bert", "bianca"]);
+    expect(await users(fakeGraphToken(a.tenantId.toUpperCase()))).toEqual(["anna"]);
+    expect(await users("opaque-token")).toEqual(["anna"]);
+    expect(graph.tenants.size).toBe(2);
+    expect(graph.requests.map((r) => r.tenantId)).toEqual([b.tenantId, a.tenantId, a.tenantId]);
+    const unknown = await send(graph, "GET", "/v1.0/users", {
+      token: fakeGraphToken(deterministicGuid("no-such-tenant")),
+    });
+    expect(unknown.status).toBe(401);
+  });
+
+  it("an app limit is shared by every tenant: past it, 429 with the Application throttle scope", async () => {
+    const { a, b } = twoTenants();
+    await using graph = await startFakeGraphServer(a, {
+      tenants: [b],
+      appLimit: { requests: 3, windowMs: 60_000 },
+    });
+    const statuses: number[] = [];
+    for (const tenant of [a, b, a, b]) {
+      const answer = await send(graph, "GET", "/v1.0/users?$select=id", {
+        token: fakeGraphToken(tenant.tenantId),
+      });
+      statuses.push(answer.status);
+      if (answer.status === 429) {
+        expect(answer.headers["x-ms-throttle-scope"]).toMatch(/^Application\//);
+        expect(Number(answer.headers["retry-after"])).toBeGreaterThan(0);
+      }
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(graph.requests.at(-1)?.fault).toBe("app-limit");
+  });
+});
+
+describe("startFakeGraphServer: faults for one tenant of many", () => {
+  it("a fault matching a tenant id strikes only that tenant's requests", async () => {
+    const a = tenantBuilder({ seed: "fault-a" });
+    a.user("anna");
+    const b = tenantBuilder({ seed: "fault-b" });
+    b.user("bert");
+    const [ta, tb] = [a.build(), b.build()];
+    await using graph = await startFakeGraphServer(ta, {
+      tenants: [tb],
+      faults: [{ match: { tenantId: tb.tenantId.toUpperCase() }, effect: { kind: "throttled" } }],
+    });
+    expect((await send(graph, "GET", "/v1.0/users", { token: fakeGraphToken(ta.tenantId) })).status).toBe(
+      200,
+    );
+    expect((await send(graph, "GET", "/v1.0/users", { token: fakeGraphToken(tb.tenantId) })).status).toBe(
+      429,
+    );
   });
 });

@@ -15,7 +15,14 @@ import type { TenantModel } from "../tenant-model.js";
 import { createTestingError } from "../testing-error.js";
 import type { FakeGraphBatchOrder, FakeGraphBatchOuterStatus } from "./graph-batch.js";
 import { createFaultBook, type FakeGraphFault, type FakeGraphFaultHandle } from "./graph-faults.js";
-import { createGraphPipeline, type FakeGraphThrottle } from "./graph-pipeline.js";
+import {
+  createAppLimiter,
+  createGraphPipeline,
+  type FakeGraphAppLimit,
+  type FakeGraphThrottle,
+  type PipelineOutcome,
+} from "./graph-pipeline.js";
+import { errorResponse, responseStamp } from "./graph-response.js";
 import { MAX_PAGE_SIZE } from "./odata-query.js";
 import type { FakeGraphRotationApp } from "./password-reset-policy.js";
 import { createRequestLog, type FakeGraphRequestRecord, type FakeGraphStats } from "./request-log.js";
@@ -36,8 +43,19 @@ export interface FakeGraphServerOptions {
   readonly latencyMs?: number;
   /** Faults active from the start, applied in order. */
   readonly faults?: readonly FakeGraphFault[];
-  /** Tenant-wide request limit (off by default). */
+  /** Tenant-wide request limit (off by default); with {@link tenants}, each tenant has its own. */
   readonly throttle?: FakeGraphThrottle | undefined;
+  /**
+   * The app's limit across every tenant and token of the server, a token bucket (off by default): past
+   * it the server answers 429 with `x-ms-throttle-scope: Application/…`, whichever tenant asks.
+   */
+  readonly appLimit?: FakeGraphAppLimit | undefined;
+  /**
+   * More tenants, served by the same server as one multi-tenant app sees Graph: a request is answered by
+   * the tenant its bearer token names in the `tid` claim of a JWT (see `fakeGraphToken`); a token
+   * without one is answered by the first tenant, one naming a tenant the server does not hold gets 401.
+   */
+  readonly tenants?: readonly TenantModel[];
   /** Order of `$batch` responses; Graph does not keep request order. Default `reversed`. */
   readonly batchResponseOrder?: FakeGraphBatchOrder;
   /**
@@ -99,6 +117,8 @@ export interface FakeGraphServer extends AsyncDisposable {
   readonly caFile: string;
   /** The live tenant: mutate it between cycles and the next request sees the change. */
   readonly tenant: TenantModel;
+  /** Every tenant served, by lower-case tenant id (the first one and {@link FakeGraphServerOptions.tenants}). */
+  readonly tenants: ReadonlyMap<string, TenantModel>;
   /** Every request answered so far, in arrival order (each `$batch` item too). */
   readonly requests: readonly FakeGraphRequestRecord[];
   /** Password changes accepted so far. */
@@ -135,6 +155,8 @@ const DEFAULTS = {
   latencyMs: 0,
   faults: [],
   throttle: undefined,
+  appLimit: undefined,
+  tenants: [],
   batchResponseOrder: "reversed",
   batchOuterStatus: "ok",
   clock: Date.now,
@@ -215,21 +237,49 @@ export async function startFakeGraphServer(
   const closing = new AbortController();
   let baseUrl = "";
 
-  const pipeline = createGraphPipeline({
-    tenant,
-    settings: () => settings,
-    faults,
-    log,
-    clock: config.clock,
-    baseUrl: () => baseUrl,
-    acceptToken: () => acceptToken,
-    latencyMs: () => latencyMs,
-    throttle: config.throttle,
-    batchOrder: config.batchResponseOrder,
-    batchOuterStatus: config.batchOuterStatus,
-    signal: closing.signal,
-    recordPasswordChange: (userId) => passwordChanges.push({ userId, atMs: config.clock() }),
-  });
+  const { appLimit } = config;
+  if (appLimit !== undefined && !(appLimit.requests >= 1 && appLimit.windowMs > 0)) {
+    throw createTestingError(
+      "invalid-argument",
+      `Fake Graph appLimit needs requests >= 1 and windowMs > 0, got ${appLimit.requests} per ${appLimit.windowMs} ms.`,
+    );
+  }
+  const appLimiter = appLimit === undefined ? undefined : createAppLimiter(appLimit);
+  const tenants = new Map<string, TenantModel>();
+  for (const served of [tenant, ...config.tenants]) tenants.set(served.tenantId.toLowerCase(), served);
+  // One pipeline per tenant, made on its first request: each has its own page tokens and tenant limit.
+  const pipelines = new Map<string, ReturnType<typeof createGraphPipeline>>();
+  const pipelineOf = (served: TenantModel) => {
+    const key = served.tenantId.toLowerCase();
+    let pipeline = pipelines.get(key);
+    if (pipeline === undefined) {
+      pipeline = createGraphPipeline({
+        tenant: served,
+        settings: () => settings,
+        faults,
+        log,
+        clock: config.clock,
+        baseUrl: () => baseUrl,
+        acceptToken: () => acceptToken,
+        latencyMs: () => latencyMs,
+        throttle: config.throttle,
+        appLimiter,
+        batchOrder: config.batchResponseOrder,
+        batchOuterStatus: config.batchOuterStatus,
+        signal: closing.signal,
+        recordPasswordChange: (userId) => passwordChanges.push({ userId, atMs: config.clock() }),
+      });
+      pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  };
+
+  // The tenant a request is for: Graph reads it from the token's `tid` claim.
+  function route(headers: Readonly<Record<string, string>>): TenantModel | undefined {
+    const token = /^Bearer\s+(\S+)/i.exec(headers.authorization ?? "")?.[1];
+    const tid = token === undefined ? undefined : tenantIdClaim(token);
+    return tid === undefined ? tenant : tenants.get(tid.toLowerCase());
+  }
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const text = await readBody(request);
@@ -245,12 +295,30 @@ export async function startFakeGraphServer(
     const target = request.url ?? "/";
     const queryStart = target.indexOf("?");
     const rawQuery = queryStart === -1 ? "" : target.slice(queryStart + 1);
-    const outcome = await pipeline({
+    const headers = flatHeaders(request);
+    const served = route(headers);
+    if (served === undefined) {
+      const {
+        status,
+        headers: answered,
+        body: json,
+      } = errorResponse(
+        responseStamp(headers["client-request-id"], config.clock()),
+        401,
+        "InvalidAuthenticationToken",
+        "Access token validation failure. Invalid audience.",
+      );
+      const payload = JSON.stringify(json);
+      response.writeHead(status, { ...answered, "content-length": Buffer.byteLength(payload) });
+      response.end(payload);
+      return;
+    }
+    const outcome: PipelineOutcome = await pipelineOf(served)({
       method: (request.method ?? "GET").toUpperCase(),
       path: queryStart === -1 ? target : target.slice(0, queryStart),
       rawQuery,
       query: new URLSearchParams(rawQuery),
-      headers: flatHeaders(request),
+      headers,
       body,
       bodyInvalid,
       inBatch: false,
@@ -259,11 +327,11 @@ export async function startFakeGraphServer(
       request.socket.destroy();
       return;
     }
-    const { status, headers, body: json, rawBody } = outcome.response;
+    const { status, headers: answered, body: json, rawBody } = outcome.response;
     const payload = rawBody ?? (json === undefined ? undefined : JSON.stringify(json));
     response.writeHead(
       status,
-      payload === undefined ? headers : { ...headers, "content-length": Buffer.byteLength(payload) },
+      payload === undefined ? answered : { ...answered, "content-length": Buffer.byteLength(payload) },
     );
     response.end(payload);
   }
@@ -313,6 +381,7 @@ export async function startFakeGraphServer(
     ca: certificates.caCert,
     caFile,
     tenant,
+    tenants,
     requests: log.records,
     passwordChanges,
     addFault: (fault) => faults.add(fault),
@@ -338,4 +407,33 @@ export async function startFakeGraphServer(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** The `tid` claim of a JWT-shaped bearer token, or `undefined` (an opaque token, or no such claim). */
+function tenantIdClaim(token: string): string | undefined {
+  const payload = token.split(".")[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    const tid = (claims as { tid?: unknown } | null)?.tid;
+    return typeof tid === "string" ? tid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A JWT-shaped, unsigned access token for the fake server naming a tenant (`tid`) and the app's roles
+ * (the Graph adapter reads `roles` to know whether Member.Read.Hidden is granted): what a credential of
+ * a multi-tenant test hands the adapter. Only the fake server accepts it.
+ *
+ * @example
+ * const credential = { getToken: async () => ({ token: fakeGraphToken(tenantId), expiresOnTimestamp: Date.now() + 3_600_000 }) };
+ */
+export function fakeGraphToken(
+  tenantId: string,
+  roles: readonly string[] = ["User.Read.All", "AdministrativeUnit.Read.All", "Member.Read.Hidden"],
+): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${part({ alg: "none", typ: "JWT" })}.${part({ tid: tenantId, roles, aud: "https://graph.microsoft.com" })}.`;
 }

@@ -24,6 +24,8 @@ export interface FakeGraphFaultMatch {
   readonly method?: string;
   /** `true`: only `$batch` items; `false`: only top-level requests; absent: both. */
   readonly inBatch?: boolean;
+  /** Only requests for this tenant (of a server with several tenants). */
+  readonly tenantId?: string;
 }
 
 /** What a fault does to a matching request. */
@@ -39,6 +41,8 @@ export type FakeGraphFaultEffect =
       readonly enforceRetryAfter?: boolean;
       readonly code?: string;
       readonly message?: string;
+      /** More response headers, such as `x-ms-throttle-scope` (`Application/…` for the app-wide limit). */
+      readonly headers?: Readonly<Record<string, string>>;
     }
   | {
       /** 503 or 504, optionally with `Retry-After`. */
@@ -112,6 +116,8 @@ export interface FaultTarget {
   readonly page: number | undefined;
   readonly method: string;
   readonly inBatch: boolean;
+  /** The tenant answering the request. */
+  readonly tenantId?: string;
 }
 
 /** Effects that replace the handler's answer. */
@@ -153,6 +159,8 @@ function matches(match: FakeGraphFaultMatch | undefined, target: FaultTarget): b
   if (match.page !== undefined && target.page !== match.page) return false;
   if (match.method !== undefined && match.method.toUpperCase() !== target.method.toUpperCase()) return false;
   if (match.inBatch !== undefined && match.inBatch !== target.inBatch) return false;
+  if (match.tenantId !== undefined && match.tenantId.toLowerCase() !== target.tenantId?.toLowerCase())
+    return false;
   return true;
 }
 
@@ -205,7 +213,11 @@ export function terminalResponse(
   const fallback = defaultError(status);
   const { seconds, format } = retryAfterSettings(effect);
   const delay = retryAfterSecondsOverride ?? seconds;
-  const headers = delay === undefined ? {} : { "retry-after": retryAfter(delay, format, stamp.nowMs).header };
+  const extra = effect.kind === "throttled" ? effect.headers : undefined;
+  const headers = {
+    ...extra,
+    ...(delay === undefined ? {} : { "retry-after": retryAfter(delay, format, stamp.nowMs).header }),
+  };
   const code = effect.kind === "throttled" ? (effect.code ?? fallback.code) : fallback.code;
   const message = effect.kind === "throttled" ? (effect.message ?? fallback.message) : fallback.message;
   return errorResponse(stamp, status, code, message, headers);

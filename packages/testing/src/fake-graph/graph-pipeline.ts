@@ -40,6 +40,38 @@ export interface FakeGraphThrottle {
   readonly windowMs: number;
 }
 
+/**
+ * Graph's limit of one app across all tenants, as a token bucket: a burst of `requests`, refilled at
+ * `requests` per `windowMs`. Every tenant and every token of the server draws from it; past it Graph's
+ * 429 carries `x-ms-throttle-scope: Application/…` (decision 0006).
+ */
+export interface FakeGraphAppLimit {
+  readonly requests: number;
+  readonly windowMs: number;
+}
+
+/** The shared bucket of a {@link FakeGraphAppLimit}: takes one request, or answers the seconds to wait. */
+export type AppLimiter = (nowMs: number) => number | undefined;
+
+/** Creates the bucket of an app-wide limit. */
+export function createAppLimiter(limit: FakeGraphAppLimit): AppLimiter {
+  const perMs = limit.requests / limit.windowMs;
+  let tokens = limit.requests;
+  let atMs = Number.NaN;
+  return (nowMs) => {
+    tokens = Number.isNaN(atMs) ? tokens : Math.min(limit.requests, tokens + (nowMs - atMs) * perMs);
+    atMs = nowMs;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return undefined;
+    }
+    return (1 - tokens) / perMs / 1000;
+  };
+}
+
+/** The scope header of the app-wide limit's 429. */
+const APP_SCOPE = "Application/Read/00000000-0000-0000-0000-00000000a11a";
+
 /** What the pipeline needs from the server. */
 export interface PipelineDeps {
   readonly tenant: TenantModel;
@@ -51,6 +83,8 @@ export interface PipelineDeps {
   readonly acceptToken: () => (token: string) => boolean;
   readonly latencyMs: () => number;
   readonly throttle: FakeGraphThrottle | undefined;
+  /** The app-wide limit, shared by the pipelines of every tenant of the server. */
+  readonly appLimiter: AppLimiter | undefined;
   readonly batchOrder: FakeGraphBatchOrder;
   readonly batchOuterStatus: FakeGraphBatchOuterStatus;
   readonly signal: AbortSignal;
@@ -161,6 +195,7 @@ export function createGraphPipeline(
       page: described?.page,
       method: request.method,
       inBatch: request.inBatch,
+      tenantId: deps.tenant.tenantId,
     };
     const url = `${deps.baseUrl()}${request.path}${request.rawQuery.length > 0 ? `?${request.rawQuery}` : ""}`;
     let retryEarly = false;
@@ -173,6 +208,16 @@ export function createGraphPipeline(
         if (denied !== undefined) return respond(denied);
       }
       // Graph evaluates batch items individually against throttling limits; the envelope is not counted.
+      const appLimited = match?.route === "batch" ? undefined : deps.appLimiter?.(nowMs);
+      if (appLimited !== undefined) {
+        fault = "app-limit";
+        return respond(
+          errorResponse(stamp, 429, "TooManyRequests", "Too many requests.", {
+            "retry-after": retryAfter(appLimited, "seconds", nowMs).header,
+            "x-ms-throttle-scope": APP_SCOPE,
+          }),
+        );
+      }
       const limited = match?.route === "batch" ? undefined : throttleLimit(nowMs);
       if (limited !== undefined) {
         fault = "throttle-limit";
@@ -232,6 +277,7 @@ export function createGraphPipeline(
     const outcome = await decide();
     deps.log.add({
       sequence,
+      tenantId: deps.tenant.tenantId,
       method: request.method.toUpperCase(),
       path: request.path,
       query: Object.fromEntries(request.query),

@@ -10,6 +10,8 @@ import type { FakeGraphRoute } from "./route-context.js";
 export interface FakeGraphRequestRecord {
   /** 1-based order of arrival. */
   readonly sequence: number;
+  /** The tenant that answered: the one the bearer token names (`tid`), or the server's first tenant. */
+  readonly tenantId: string;
   readonly method: string;
   /** Path as sent (percent-encoded), starting with `/v1.0`. */
   readonly path: string;
@@ -33,7 +35,7 @@ export interface FakeGraphRequestRecord {
   /** True when this request came before an enforced `Retry-After` had passed and was throttled again. */
   readonly retryEarly: boolean;
   /** The kind of the fault effect that decided the answer, if any (latency not counted). */
-  readonly fault: FakeGraphFaultEffect["kind"] | "throttle-limit" | undefined;
+  readonly fault: FakeGraphFaultEffect["kind"] | "throttle-limit" | "app-limit" | undefined;
   /** Graph's `request-id` of the answer. */
   readonly requestId: string;
   /** Request headers (lower-case names), `authorization` redacted. */
