@@ -12,6 +12,9 @@
  * - `production`: mixed tenant sizes, latency with a long tail, cycles back to back without resetting any
  *   throttle bucket, evidence expiry and a protected-set change.
  * - `scale`: 20,000 tenants × 20 accounts in one process, cold and steady.
+ * - `fleet`: 10,000 tenants × 20 accounts over 1, 2 and 4 worker processes on BullMQ and Redis
+ *   (fleet-bench.ts, its own program; needs Redis: without it the section says it was skipped, and
+ *   with REQUIRE_REDIS=1 that fails the run).
  *
  * `--quick` (run by `pnpm check`): every section on a tiny size at 1 ms latency, asserting request counts
  * and outcomes, never times; exits 1 when one is off, so a bench that breaks fails the check.
@@ -21,6 +24,7 @@
  * (comma-separated sizes of the strategy table).
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { connect } from "node:net";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { CellResult, CellSpec, RunFigures, ServerAddress } from "./cell.js";
@@ -34,7 +38,7 @@ const ACCOUNTS = QUICK ? [20] : list(process.env.BENCH_ACCOUNTS, [20, 1_000, 10_
 const TENANTS = QUICK ? [3] : list(process.env.BENCH_TENANTS, [1, 100, 1_000]);
 const LATENCY_MS = QUICK ? 1 : Number(process.env.BENCH_LATENCY_MS ?? 50);
 const SPREAD = QUICK ? 0 : Number(process.env.BENCH_LATENCY_SPREAD ?? 0.6);
-const SECTIONS = ["a", "b", "c", "d", "e", "classify", "quiet-cpu", "heap", "production", "scale"];
+const SECTIONS = ["a", "b", "c", "d", "e", "classify", "quiet-cpu", "heap", "production", "scale", "fleet"];
 const only = new Set(process.env.BENCH_ONLY?.split(",") ?? SECTIONS);
 const NAMES: Record<Strategy, string> = {
   a: "(a) ours: flag query + cached unit evidence",
@@ -376,6 +380,34 @@ async function scaleSection(): Promise<void> {
   );
 }
 
+/** Runs fleet-bench.ts as it is (its Markdown goes to stdout); a failed assertion there fails this run. */
+async function fleetSection(): Promise<void> {
+  const redisUrl = new URL(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  const reachable = await new Promise<boolean>((resolve) => {
+    const socket = connect(Number(redisUrl.port || 6379), redisUrl.hostname || "127.0.0.1");
+    const answer = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2_000);
+    socket.once("connect", () => answer(true));
+    socket.once("error", () => answer(false));
+    socket.once("timeout", () => answer(false));
+  });
+  if (!reachable) {
+    const why = `fleet section SKIPPED: no Redis at ${redisUrl.host} (set REDIS_URL, or start redis-server)`;
+    if (process.env.REQUIRE_REDIS === "1") failures.push(`${why}; REQUIRE_REDIS=1 makes that a failure`);
+    print(`## Fleet\n\n${why}.\n`);
+    progress(why);
+    return;
+  }
+  const child = fork(here("./fleet-bench.js"), QUICK ? ["--quick"] : [], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) failures.push(`fleet bench exited ${code}`);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   print(
@@ -388,6 +420,7 @@ async function main(): Promise<void> {
     if (only.has("heap")) await heapSection();
     if (only.has("production")) await productionSection();
     if (only.has("scale")) await scaleSection();
+    if (only.has("fleet")) await fleetSection();
   } finally {
     for (const server of servers.values()) (await server).child.send({ type: "stop" });
   }
