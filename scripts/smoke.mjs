@@ -122,9 +122,14 @@ async function main() {
       )}\n`,
     );
     // Each tarball names the others by version; the overrides point those at the tarballs, as the
-    // registry would serve them. pnpm-workspace.yaml also makes the scratch folder its own root.
+    // registry would serve them. pnpm-workspace.yaml also makes the scratch folder its own root, and
+    // carries the root's build-script decisions: a consumer of the fleet package must make the same
+    // choice for msgpackr-extract, or pnpm refuses the install (ERR_PNPM_IGNORED_BUILDS).
     const overrides = Object.entries(tarballSpecs).map(([name, spec]) => `  "${name}": "${spec}"\n`);
-    writeFileSync(join(scratch, "pnpm-workspace.yaml"), `overrides:\n${overrides.join("")}`);
+    writeFileSync(
+      join(scratch, "pnpm-workspace.yaml"),
+      `overrides:\n${overrides.join("")}allowBuilds:\n  msgpackr-extract: false\n`,
+    );
     for (const file of readdirSync(consumerDir)) copyFileSync(join(consumerDir, file), join(scratch, file));
 
     const installStarted = performance.now();
