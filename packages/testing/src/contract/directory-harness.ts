@@ -39,6 +39,8 @@ export type ContractFault =
       readonly page?: number;
     }
   | { readonly operation: "user-check"; readonly userId: string; readonly kind: ContractFaultKind }
+  /** A page of a round of unit change tracking (Graph: `administrativeUnits.delta`). */
+  | { readonly operation: "unit-changes"; readonly kind: ContractFaultKind; readonly page?: number }
   /** Role definition lookup (Graph: `roleDefinitions.list`, or `roleDefinitions.get` for an id). */
   | { readonly operation: "role-definition"; readonly kind: ContractFaultKind }
   /** Active role assignments (Graph: `roleAssignments.list`; 403 = no RoleManagement.Read.Directory). */
