@@ -48,6 +48,17 @@ export interface UnitChangeTracker {
   mark(): string;
   /** What changed since `token`, or `undefined` when the token is unknown or expired. */
   changesSince(token: string): readonly TrackedUnitChange[] | undefined;
+  /** Every unit as it is now, as the first round without a token reports it (each one new). */
+  currentUnits(): readonly TrackedUnitChange[];
+  /**
+   * Keeps a round's entries and the token it ends with, for a server that hands them out page by page:
+   * the pages of one round must not change when the tenant changes between them.
+   */
+  openRound(changes: readonly TrackedUnitChange[], endToken: string): string;
+  /** A round opened by {@link openRound}, or `undefined` when unknown or expired. */
+  round(
+    roundId: string,
+  ): { readonly changes: readonly TrackedUnitChange[]; readonly endToken: string } | undefined;
   /** Expires every token handed out so far (Graph's `syncStateNotFound`, or a 410 sync reset). */
   expireAll(): void;
 }
@@ -141,6 +152,7 @@ export function unitChangeTrackerFor(tenant: TenantModel): UnitChangeTracker {
   const existing = trackers.get(tenant);
   if (existing) return existing;
   const states = new Map<string, Map<string, UnitState>>();
+  const rounds = new Map<string, { changes: readonly TrackedUnitChange[]; endToken: string }>();
   let issued = 0;
   // A generation in every token: tokens of an expired generation are never honoured again.
   let generation = 0;
@@ -159,8 +171,18 @@ export function unitChangeTrackerFor(tenant: TenantModel): UnitChangeTracker {
       const before = states.get(token);
       return before === undefined ? undefined : diff(tenant, before, captureUnits(tenant));
     },
+    currentUnits: () => diff(tenant, new Map(), captureUnits(tenant)),
+    openRound(changes, endToken) {
+      issued += 1;
+      const roundId = `g${generation}r${issued}`;
+      rounds.set(roundId, { changes, endToken });
+      while (rounds.size > TOKENS_KEPT) rounds.delete(rounds.keys().next().value as string);
+      return roundId;
+    },
+    round: (roundId) => rounds.get(roundId),
     expireAll() {
       states.clear();
+      rounds.clear();
       generation += 1;
     },
   };

@@ -55,6 +55,11 @@ export interface DirectoryHarnessOptions {
   readonly faults?: readonly ContractFault[];
   /** Page size for every listing (protected users, units, unit members). Default: the implementation's own. */
   readonly pageSize?: number;
+  /**
+   * `false`: the directory cannot track unit changes, as a cloud whose schema lacks
+   * `administrativeUnit: delta` (docs/decisions/0016). Default true.
+   */
+  readonly unitChangeTracking?: boolean;
   /** App permission simulation. Defaults: everything granted. */
   readonly permissions?: {
     /** Member.Read.Hidden. Without it, hidden-membership units answer per `hiddenUnitBehavior`. Default true. */
