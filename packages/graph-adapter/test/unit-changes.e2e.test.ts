@@ -40,6 +40,28 @@ describe("unit changes over Microsoft Graph's wire format", () => {
     expect(first.outcome).toBe("resync-required");
   });
 
+  test("a stored link refused with another 40X code asks for a full read; a 403 on it is a broken round", async () => {
+    const { tenant } = smallTenant();
+    await using graph = await directoryOverFakeGraph(tenant, {
+      faults: [
+        {
+          match: { route: "administrativeUnits.delta", page: 1 },
+          effect: { kind: "error", status: 400, code: "Request_BadRequest", message: "Invalid delta token." },
+          times: 1,
+        },
+        {
+          match: { route: "administrativeUnits.delta", page: 1 },
+          effect: { kind: "error", status: 403 },
+          times: 1,
+        },
+      ],
+    });
+    const link = `${graph.server.url}/v1.0/directory/administrativeUnits/delta?$deltatoken=anything`;
+    expect((await graph.directory.readRestrictedUnitChanges(link)).outcome).toBe("resync-required");
+    const forbidden = await graph.directory.readRestrictedUnitChanges(link);
+    expect(forbidden.outcome).toBe("incomplete");
+  });
+
   test("a stored link to another host is never followed", async () => {
     const { tenant } = smallTenant();
     await using graph = await directoryOverFakeGraph(tenant);

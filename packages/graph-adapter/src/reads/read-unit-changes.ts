@@ -37,6 +37,17 @@ function isResync(error: GraphDirectoryError): boolean {
   return error.status === 410 || RESYNC_CODES.has(error.graphCode?.toLowerCase() ?? "");
 }
 
+/**
+ * A stored link Graph refuses with a client error that is not about the app (auth, permission, pace):
+ * "a 40X-series error with error codes such as `syncStateNotFound`" — the code is an example, not a
+ * promise, so any such refusal of the round's first page asks for a full read instead of retrying a link
+ * that will not work again.
+ */
+function refusesStoredLink(error: GraphDirectoryError): boolean {
+  const status = error.status ?? 0;
+  return status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status);
+}
+
 /** A cloud whose schema has no `delta` bound to administrative units answers for the path itself. */
 function isMissingFunction(error: GraphDirectoryError): boolean {
   return error.status === 400 || error.status === 404 || error.status === 501;
@@ -184,7 +195,9 @@ export async function readUnitChanges(
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (!isGraphDirectoryError(error)) throw error;
-      if (isResync(error)) return { outcome: "resync-required", failure: toDirectoryFailure(error) };
+      if (isResync(error) || (deltaLink !== undefined && pageNumber === 1 && refusesStoredLink(error))) {
+        return { outcome: "resync-required", failure: toDirectoryFailure(error) };
+      }
       if (deltaLink === undefined && pageNumber === 1 && isMissingFunction(error)) {
         context.queryMemo.rememberMissingFunction(context.root, ROUTE);
         context.logger.warn(
