@@ -43,7 +43,8 @@ export type CellSpec =
   | { readonly kind: "classify"; readonly accounts: number; readonly runs: number }
   | (ServerAddress & { readonly kind: "quiet-cpu"; readonly tenants: number; readonly rounds: number })
   | (ServerAddress & { readonly kind: "heap"; readonly tenants: number })
-  | (ServerAddress & { readonly kind: "production"; readonly tenants: number; readonly changed: number });
+  | (ServerAddress & { readonly kind: "production"; readonly tenants: number; readonly changed: number })
+  | (ServerAddress & { readonly kind: "unit-delta" });
 
 /** The fake Graph's counters for one run. */
 export interface ServerCounts {
@@ -97,6 +98,10 @@ export type CellResult =
       readonly tenants: number;
       readonly phases: readonly { readonly name: string; readonly figures: RunFigures }[];
       readonly peakRssMb: number;
+    }
+  | {
+      readonly kind: "unit-delta";
+      readonly phases: readonly { readonly name: string; readonly figures: RunFigures }[];
     };
 
 let pendingReply: ((value: ServerCounts) => void) | undefined;
@@ -282,6 +287,24 @@ async function productionCell(spec: Extract<CellSpec, { kind: "production" }>): 
   };
 }
 
+/**
+ * Unit evidence refreshed by change tracking (docs/decisions/0016): one tenant with many restricted units
+ * (the server's BENCH_RESTRICTED_UNITS), read cold, refreshed with nothing changed (the evidence's age
+ * forced to expire), and refreshed after one member joined a restricted unit (the protected set changed).
+ */
+async function unitDeltaCell(spec: Extract<CellSpec, { kind: "unit-delta" }>): Promise<CellResult> {
+  const world = createWorld(spec.url, spec.ca, 1, 20, "mixed");
+  const phases: { name: string; figures: RunFigures }[] = [];
+  const phase = async (name: string, options: Parameters<typeof runCycle>[2] = {}) => {
+    phases.push({ name, figures: await measure(() => runCycle(world, "a", options)) });
+  };
+  await phase("cold");
+  await phase("refresh, nothing changed", { guardOptions: { unitEvidenceMaxAgeMs: 0 } });
+  await server("mutate", { tenants: [0] });
+  await phase("refresh after one membership change");
+  return { kind: "unit-delta", phases };
+}
+
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] as string) as CellSpec;
   let result: CellResult;
@@ -304,6 +327,9 @@ async function main(): Promise<void> {
       break;
     case "production":
       result = await productionCell(spec);
+      break;
+    case "unit-delta":
+      result = await unitDeltaCell(spec);
       break;
   }
   process.send?.({ type: "result", result });

@@ -38,7 +38,20 @@ const ACCOUNTS = QUICK ? [20] : list(process.env.BENCH_ACCOUNTS, [20, 1_000, 10_
 const TENANTS = QUICK ? [3] : list(process.env.BENCH_TENANTS, [1, 100, 1_000]);
 const LATENCY_MS = QUICK ? 1 : Number(process.env.BENCH_LATENCY_MS ?? 50);
 const SPREAD = QUICK ? 0 : Number(process.env.BENCH_LATENCY_SPREAD ?? 0.6);
-const SECTIONS = ["a", "b", "c", "d", "e", "classify", "quiet-cpu", "heap", "production", "scale", "fleet"];
+const SECTIONS = [
+  "a",
+  "b",
+  "c",
+  "d",
+  "e",
+  "classify",
+  "quiet-cpu",
+  "heap",
+  "production",
+  "unit-delta",
+  "scale",
+  "fleet",
+];
 const only = new Set(process.env.BENCH_ONLY?.split(",") ?? SECTIONS);
 const NAMES: Record<Strategy, string> = {
   a: "(a) ours: flag query + cached unit evidence",
@@ -67,8 +80,8 @@ interface Server extends ServerAddress {
 }
 const servers = new Map<string, Promise<Server>>();
 
-function serverFor(shape: TenantShape, spread: number): Promise<Server> {
-  const key = `${shape}/${spread}`;
+function serverFor(shape: TenantShape, spread: number, restrictedUnits = 2): Promise<Server> {
+  const key = `${shape}/${spread}/${restrictedUnits}`;
   let server = servers.get(key);
   if (server === undefined) {
     const child = fork(here("./synthetic-graph-server.js"), [], {
@@ -78,6 +91,7 @@ function serverFor(shape: TenantShape, spread: number): Promise<Server> {
         BENCH_SHAPE: shape,
         BENCH_LATENCY_MS: String(LATENCY_MS),
         BENCH_LATENCY_SPREAD: String(spread),
+        BENCH_RESTRICTED_UNITS: String(restrictedUnits),
       },
     });
     server = new Promise((resolve) => {
@@ -196,8 +210,9 @@ function floorSeconds(strategy: Strategy, tenants: number, accounts: number): nu
 
 /** Graph requests per tenant-cycle that `--quick` expects (3 tenants × 20 accounts, `large` tenants). */
 const QUICK_REQUESTS: Record<Strategy, { cold: number; steady: number }> = {
-  // Cold: the flag query, the unit listing and one member page per restricted unit; then the flag query.
-  a: { cold: 4, steady: 1 },
+  // Cold: the flag query, a unit delta link from now, the unit listing and one member page per restricted
+  // unit (decision 0016 added the link); then the flag query.
+  a: { cold: 5, steady: 1 },
   // Every cycle: the unit listing and one member page per restricted unit.
   b: { cold: 3, steady: 3 },
   c: { cold: 20, steady: 20 },
@@ -329,11 +344,13 @@ async function productionSection(): Promise<void> {
   const changed = QUICK ? 2 : 50;
   const result = await runCell({ kind: "production", tenants, changed, ...address(server) }, server);
   if (result.kind !== "production") throw new Error("not a production result");
+  // Since decision 0016 the units are refreshed by change tracking: cold takes a delta link before the full
+  // read (5, was 4); an expired or changed tenant asks for its changes, one delta page (2, was 4).
   const expected: Record<string, number> = {
-    cold: 4 * tenants,
+    cold: 5 * tenants,
     steady: tenants,
-    "unit evidence expired": 4 * tenants,
-    [`protected set changed in ${changed} tenants`]: 4 * changed + (tenants - changed),
+    "unit evidence expired": 2 * tenants,
+    [`protected set changed in ${changed} tenants`]: 2 * changed + (tenants - changed),
   };
   const rows = [
     "| phase | Graph requests | per tenant | 429s | wall | client CPU | routes |",
@@ -348,6 +365,36 @@ async function productionSection(): Promise<void> {
   }
   print(
     `## Production-like cycles\n\n${fmtInt(tenants)} tenants of mixed sizes (60 % small, 30 % medium, 10 % large; 10, 40 and 200 managed accounts), latency log-normal around ${LATENCY_MS} ms (sigma ${SPREAD}), cycles back to back with every throttle bucket carried over. Peak RSS ${Math.round(result.peakRssMb)} MB.\n\n${rows.join("\n")}\n`,
+  );
+}
+
+async function unitDeltaSection(): Promise<void> {
+  const units = QUICK ? 50 : 1_000;
+  const server = await serverFor("mixed", 0, units);
+  const result = await runCell({ kind: "unit-delta", ...address(server) }, server);
+  if (result.kind !== "unit-delta") throw new Error("not a unit-delta result");
+  // Cold: the flag query, a delta link, the unit list ($top=100 over units + 18 ordinary ones), one member
+  // page per restricted unit. A refresh: the flag query and one delta page, changed or not.
+  const expected: Record<string, number> = {
+    cold: 2 + Math.ceil((units + 18) / 100) + units,
+    "refresh, nothing changed": 2,
+    "refresh after one membership change": 2,
+  };
+  const rows = [
+    "| phase | Graph requests | 429s | wall | client CPU | routes |",
+    "|---|--:|--:|--:|--:|---|",
+  ];
+  for (const { name, figures } of result.phases) {
+    expectCount(`unit-delta "${name}": requests`, figures.requests, expected[name] ?? Number.NaN);
+    expectCount(`unit-delta "${name}": 429s`, figures.throttled, 0);
+    // Of 20 accounts users 3 and 7 are protected; the membership change protects user 11 as well.
+    expectCount(`unit-delta "${name}": rotatable`, figures.rotatable, name.includes("membership") ? 17 : 18);
+    rows.push(
+      `| ${name} | ${fmtInt(figures.requests)} | ${figures.throttled} | ${fmtS(figures.wallMs)} | ${fmtS(figures.cpuMs)} | ${routes(figures)} |`,
+    );
+  }
+  print(
+    `## Unit evidence refresh by change tracking\n\nOne tenant with ${fmtInt(units)} restricted units (and 18 ordinary ones), 20 managed accounts, latency ${LATENCY_MS} ms. Before decision 0016 every refresh cost what cold costs minus the delta link.\n\n${rows.join("\n")}\n`,
   );
 }
 
@@ -370,7 +417,7 @@ async function scaleSection(): Promise<void> {
   ];
   for (const [name, figures] of runs) {
     expectCount(`scale ${name}: 429s`, figures.throttled, 0);
-    expectCount(`scale ${name}: requests`, figures.requests, (name === "cold" ? 4 : 1) * tenants);
+    expectCount(`scale ${name}: requests`, figures.requests, (name === "cold" ? 5 : 1) * tenants);
     rows.push(
       `| ${name} | ${fmtInt(figures.requests)} | ${figures.throttled} | ${fmtS(figures.wallMs)} | ${fmtS(figures.cpuMs)} | ${Math.round(result.peakRssMb)} MB |`,
     );
@@ -419,6 +466,7 @@ async function main(): Promise<void> {
     if (only.has("quiet-cpu")) await quietCpuSection();
     if (only.has("heap")) await heapSection();
     if (only.has("production")) await productionSection();
+    if (only.has("unit-delta")) await unitDeltaSection();
     if (only.has("scale")) await scaleSection();
     if (only.has("fleet")) await fleetSection();
   } finally {

@@ -3,7 +3,7 @@
  * process so that the client's CPU and memory figures are the client's. The orchestrator talks to it
  * over IPC: `reset` (counters, and with `buckets` the throttle state), `stats`, `mutate`, `stop`.
  * Environment: BENCH_LATENCY_MS (median, default 50), BENCH_LATENCY_SPREAD (log-normal sigma, default 0),
- * BENCH_SHAPE (`large` or `mixed`).
+ * BENCH_SHAPE (`large` or `mixed`), BENCH_RESTRICTED_UNITS (restricted units per tenant, default 2).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
@@ -14,6 +14,7 @@ import type { TenantShape } from "./synthetic-tenants.js";
 
 const graph = createSyntheticGraph({
   shape: (process.env.BENCH_SHAPE ?? "large") as TenantShape,
+  restrictedUnits: Number(process.env.BENCH_RESTRICTED_UNITS ?? 2),
   latency: {
     medianMs: Number(process.env.BENCH_LATENCY_MS ?? 50),
     spread: Number(process.env.BENCH_LATENCY_SPREAD ?? 0),

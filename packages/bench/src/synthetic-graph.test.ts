@@ -53,7 +53,7 @@ function shape(value: unknown, origin: string): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     const v = (value as Record<string, unknown>)[key];
-    if (key === "@odata.nextLink" && typeof v === "string") {
+    if ((key === "@odata.nextLink" || key === "@odata.deltaLink") && typeof v === "string") {
       const url = new URL(v);
       out[key] = {
         origin: url.origin === origin,
@@ -111,6 +111,13 @@ describe("the synthetic Graph and the testing kit's fake Graph", () => {
     ["an unknown user", "GET", `/v1.0/users/${userIdOf(N, 39_999)}?$select=id`],
     ["a password change refused by a restricted unit", "PATCH", `/v1.0/users/${userIdOf(N, 3)}`],
     ["a batch of user reads", "POST", "/v1.0/$batch"],
+    [
+      "a unit delta link from now",
+      "GET",
+      "/v1.0/directory/administrativeUnits/delta?$select=id,displayName,isMemberManagementRestricted,membershipType,visibility,members&$deltatoken=latest",
+    ],
+    ["the first unit delta round", "GET", "/v1.0/directory/administrativeUnits/delta"],
+    ["an expired unit delta token", "GET", "/v1.0/directory/administrativeUnits/delta?$deltatoken=expired"],
   ])("answer alike: %s", async (_, method, path) => {
     const body =
       method === "PATCH"
@@ -152,5 +159,31 @@ describe("the synthetic Graph and the testing kit's fake Graph", () => {
     expect(fromSynthetic.status).toBe(fromFake.status);
     expect(fromSynthetic.headers).toEqual(fromFake.headers);
     expect(shape(fromSynthetic.body, ORIGIN)).toEqual(shape(fromFake.body, fake.url));
+  });
+
+  test("answer alike: a unit delta round after a member joins a restricted unit", async () => {
+    const tenant = equivalentTenant();
+    await using fake = await startFakeGraphServer(tenant);
+    const agent = new Agent({ connect: { ca: fake.ca } });
+    const get = async (url: string) => {
+      const response = await fetch(url, { headers: { authorization: "Bearer any" }, dispatcher: agent });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const start = "/v1.0/directory/administrativeUnits/delta?$deltatoken=latest";
+    const fakeLink = (await get(`${fake.url}${start}`)).body["@odata.deltaLink"] as string;
+    // The synthetic tenant's epoch 1 adds user 11 to restricted unit 0; the fake's tenant gets the same.
+    tenant.units.get(unitIdOf(N, 0))?.memberIds.push(userIdOf(N, 11));
+    const fromFake = await get(fakeLink);
+    await agent.close();
+
+    const synthetic = createSyntheticGraph({ shape: "mixed", latency: { medianMs: 0, spread: 0 } });
+    const auth = `Bearer bench.${tenantIdOf(N)}`;
+    const first = await synthetic.answer("GET", start, auth, "", ORIGIN);
+    synthetic.mutate([N]);
+    const link = new URL((first.body as Record<string, string>)["@odata.deltaLink"] as string);
+    const round = await synthetic.answer("GET", `${link.pathname}${link.search}`, auth, "", ORIGIN);
+    expect(round.status).toBe(fromFake.status);
+    expect(shape(round.body, ORIGIN)).toEqual(shape(fromFake.body, fake.url));
+    expect((round.body as { value: unknown[] }).value).toEqual(fromFake.body.value);
   });
 });

@@ -18,7 +18,7 @@ import {
   parseUser,
   protectedUsersOf,
   RESTRICTED_UNITS,
-  restrictedMembers,
+  restrictedUnitMembers,
   sizeOf,
   type TenantShape,
   tenantIndexOf,
@@ -47,6 +47,8 @@ export interface SyntheticGraphOptions {
   readonly latency: SyntheticLatency;
   /** Seed of the latency draws. */
   readonly seed?: number;
+  /** Restricted units per tenant (default 2); the 18 ordinary units stay. */
+  readonly restrictedUnits?: number;
 }
 
 /** One answer, before it is written. */
@@ -154,6 +156,8 @@ export function createSyntheticGraph(options: SyntheticGraphOptions): SyntheticG
   let tenantBuckets = new Map<number, { units: Bucket; writes: Bucket }>();
 
   const sizeOfTenant = (n: number): TenantSize => sizeOf(options.shape, n);
+  const restrictedUnits = options.restrictedUnits ?? RESTRICTED_UNITS;
+  const unitCount = restrictedUnits + UNITS_PER_TENANT - RESTRICTED_UNITS;
   const epochOf = (n: number) => epochs.get(n) ?? 0;
 
   function latencyMs(): number {
@@ -288,6 +292,58 @@ export function createSyntheticGraph(options: SyntheticGraphOptions): SyntheticG
     };
   }
 
+  // Change tracking of units (docs/decisions/0016) in the testing kit's wire format. A tenant changes only
+  // by epochs (each adds user 11 + epoch - 1 to unit 0), so a state token is the tenant and its epoch.
+  const deltaToken = (n: number, epoch: number) => Buffer.from(`bench:${n}:${epoch}`).toString("base64url");
+  function epochOfToken(n: number, token: string): number | undefined {
+    const match = /^bench:(\d+):(\d+)$/.exec(Buffer.from(token, "base64url").toString());
+    if (match === null || Number(match[1]) !== n) return undefined;
+    const epoch = Number(match[2]);
+    return epoch <= epochOf(n) ? epoch : undefined;
+  }
+
+  function unitChanges(n: number, q: URLSearchParams, origin: string): SyntheticAnswer {
+    const size = sizeOfTenant(n);
+    const epoch = epochOf(n);
+    const token = q.get("$deltatoken");
+    const body: Record<string, unknown> = {
+      "@odata.context": `${origin}/v1.0/$metadata#administrativeUnits`,
+    };
+    const member = (i: number) => ({ "@odata.type": "#microsoft.graph.user", id: userIdOf(n, i) });
+    let value: Record<string, unknown>[];
+    if (token === "latest") value = [];
+    else if (token === null) {
+      // The first round without a token: every unit whole, members as members@delta (one page: the fake
+      // pages at 100 too, and a bench tenant's rounds from a token are small).
+      value = Array.from({ length: Math.min(unitCount, 100) }, (_, u) => {
+        const ids = u < restrictedUnits ? restrictedUnitMembers(size, epoch, u) : [];
+        return {
+          displayName: u < restrictedUnits ? `Restricted ${u}` : `Region ${u}`,
+          isMemberManagementRestricted: u < restrictedUnits,
+          membershipType: null,
+          visibility: null,
+          id: unitIdOf(n, u),
+          ...(ids.length > 0 ? { "members@delta": ids.map(member) } : {}),
+        };
+      });
+    } else {
+      const since = epochOfToken(n, token);
+      if (since === undefined) {
+        return error(
+          400,
+          "syncStateNotFound",
+          "The sync state generation is not found. The delta token is expired and data must be synchronized again.",
+        );
+      }
+      const added = Array.from({ length: epoch - since }, (_, k) => 11 + since + k);
+      value = added.length === 0 ? [] : [{ id: unitIdOf(n, 0), "members@delta": added.map(member) }];
+    }
+    body["@odata.deltaLink"] =
+      `${origin}/v1.0/directory/administrativeUnits/delta?$deltatoken=${deltaToken(n, epoch)}`;
+    body.value = value;
+    return ok(body);
+  }
+
   function route(n: number, method: string, target: string, origin: string): SyntheticAnswer {
     const url = new URL(target, origin);
     const path = url.pathname.replace(/^\/v1\.0/, "");
@@ -343,7 +399,7 @@ export function createSyntheticGraph(options: SyntheticGraphOptions): SyntheticG
     }
     if (method === "GET" && path === "/directory/administrativeUnits") {
       count("units.list");
-      const units = Array.from({ length: UNITS_PER_TENANT }, (_, u) => u);
+      const units = Array.from({ length: unitCount }, (_, u) => u);
       return page(
         origin,
         "directory/administrativeUnits",
@@ -353,9 +409,9 @@ export function createSyntheticGraph(options: SyntheticGraphOptions): SyntheticG
         (u) => ({
           id: unitIdOf(n, u),
           deletedDateTime: null,
-          displayName: u < RESTRICTED_UNITS ? `Restricted ${u}` : `Region ${u}`,
+          displayName: u < restrictedUnits ? `Restricted ${u}` : `Region ${u}`,
           description: null,
-          isMemberManagementRestricted: u < RESTRICTED_UNITS ? true : null,
+          isMemberManagementRestricted: u < restrictedUnits ? true : null,
           membershipRule: null,
           membershipRuleProcessingState: null,
           membershipType: null,
@@ -367,7 +423,7 @@ export function createSyntheticGraph(options: SyntheticGraphOptions): SyntheticG
     if (method === "GET" && members !== null) {
       count("units.members");
       const u = Number.parseInt((members[1] as string).slice(-12), 16);
-      const ids = u < RESTRICTED_UNITS ? (restrictedMembers(size, epoch)[u] ?? []) : [];
+      const ids = u < restrictedUnits ? restrictedUnitMembers(size, epoch, u) : [];
       return page(
         origin,
         `directory/administrativeUnits/${members[1]}/members`,
@@ -380,6 +436,10 @@ export function createSyntheticGraph(options: SyntheticGraphOptions): SyntheticG
         }),
         USER_DEFAULT,
       );
+    }
+    if (method === "GET" && path === "/directory/administrativeUnits/delta") {
+      count("units.delta");
+      return unitChanges(n, q, origin);
     }
     count("other");
     return error(400, "BadRequest", `Resource not found for the segment '${path.split("/")[1] ?? ""}'.`);

@@ -92,6 +92,16 @@ export function restrictedMembers(size: TenantSize, epoch: number): readonly [nu
   return units;
 }
 
+/**
+ * The members of restricted unit `u` when a tenant has more than two restricted units (the unit-delta
+ * cell's tenant with 1,000): units 0 and 1 as {@link restrictedMembers}, every further unit one of the
+ * two emergency-access accounts (user 3 or 7), so the protected set stays the same.
+ */
+export function restrictedUnitMembers(size: TenantSize, epoch: number, u: number): readonly number[] {
+  if (u < RESTRICTED_UNITS) return restrictedMembers(size, epoch)[u] ?? [];
+  return [u % 2 === 0 ? 3 : 7];
+}
+
 /** Every protected user of a tenant, in id order. */
 export function protectedUsersOf(size: TenantSize, epoch: number): number[] {
   const [a, b] = restrictedMembers(size, epoch);

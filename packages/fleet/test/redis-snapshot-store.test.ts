@@ -84,6 +84,28 @@ describe.skipIf(missing !== undefined)(
       }
     });
 
+    test("the unit delta link travels with the snapshot; a record written before it (seven fields) loads without one", async () => {
+      const store = createRedisSnapshotStore({ redis, keyPrefix: prefix });
+      const tenant = "4d0b0c0d-1e1f-4a2b-9c3d-4e5f6a7b8c9d";
+      const linked = {
+        ...snapshotAt(2_000, 2_000, tenant),
+        unitsDeltaLink:
+          "https://graph.microsoft.com/v1.0/directory/administrativeUnits/delta?$deltatoken=abc",
+      };
+      await store.save(linked);
+      expect(await store.load(tenant)).toEqual(linked);
+      const raw = new Redis(REDIS_URL);
+      try {
+        const old = `J${JSON.stringify([1, tenant, 3_000, 3_000, null, [0, 1, [], 0], [1, [], 0]])}`;
+        await raw.hset(store.keyOf(tenant), "d", old, "p", "3000", "u", "3000");
+        const loaded = await store.load(tenant);
+        expect(loaded?.protectedAtMs).toBe(3_000);
+        expect(loaded && "unitsDeltaLink" in loaded).toBe(false);
+      } finally {
+        raw.disconnect();
+      }
+    });
+
     test("a save never replaces a newer snapshot with an older one: a late worker cannot roll a tenant back", async () => {
       const store = createRedisSnapshotStore({ redis, keyPrefix: prefix });
       const tenant = "0a0b0c0d-1e1f-4a2b-9c3d-4e5f6a7b8c9d";

@@ -10,6 +10,7 @@ import type {
   ReadOptions,
   RestrictedUnitsRead,
   RoleHoldersRead,
+  UnitChangesRead,
   UserCheck,
 } from "@rotation-exclusion/core/ports";
 import { normalizeGraphFailure } from "./errors/restricted-management-denial.js";
@@ -20,6 +21,7 @@ import type { DirectoryContext } from "./reads/directory-context.js";
 import { readProtectedUsers } from "./reads/read-protected-users.js";
 import { readRestrictedUnits } from "./reads/read-restricted-units.js";
 import { readRoleHolders } from "./reads/read-role-holders.js";
+import { readUnitChanges } from "./reads/read-unit-changes.js";
 import { createRequestRunner } from "./requests/graph-request-runner.js";
 import { createRequestStats } from "./requests/request-stats.js";
 import { MEMBER_READ_HIDDEN, watchAccessTokenRoles } from "./transport/access-token-roles.js";
@@ -38,6 +40,8 @@ export interface GraphDirectory extends DirectoryReader {
    * assignments, role-assignable groups expanded to their direct user members.
    */
   readRoleHolders(role: string, options?: ReadOptions): Promise<RoleHoldersRead>;
+  /** One round of `administrativeUnits/delta` (docs/decisions/0016). */
+  readRestrictedUnitChanges(deltaLink: string | undefined, options?: ReadOptions): Promise<UnitChangesRead>;
   classifyFailure(error: unknown): RotationFailure | undefined;
   stats(): DirectoryStats;
 }
@@ -103,6 +107,12 @@ export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirec
     },
     readRestrictedUnits(readOptions: ReadOptions = {}): Promise<RestrictedUnitsRead> {
       return readRestrictedUnits(context, readOptions.signal);
+    },
+    readRestrictedUnitChanges(
+      deltaLink: string | undefined,
+      readOptions: ReadOptions = {},
+    ): Promise<UnitChangesRead> {
+      return readUnitChanges(context, deltaLink, readOptions.signal);
     },
     checkUsers(refs: readonly AccountRef[], readOptions: ReadOptions = {}): Promise<readonly UserCheck[]> {
       return checkUsers(context, refs, mode, readOptions.signal);

@@ -39,6 +39,7 @@ const ROUTES: Readonly<Record<string, FakeGraphRoute | readonly FakeGraphRoute[]
   "protected-users": "users.list",
   "restricted-units": "administrativeUnits.list",
   "unit-members": "administrativeUnits.members",
+  "unit-changes": "administrativeUnits.delta",
   "user-check": "users.get",
   "role-definition": ["roleDefinitions.list", "roleDefinitions.get"],
   "role-assignments": "roleAssignments.list",
@@ -92,6 +93,7 @@ const harness = (strictQueryOptions: boolean) => ({
       {
         ...(options.pageSize !== undefined ? { maxPageSize: options.pageSize } : {}),
         ...(unsupported ? { primarySignal: "unsupported" } : {}),
+        ...(options.unitChangeTracking === false ? { unitChangeTracking: false } : {}),
         permissions: {
           memberReadHidden,
           hiddenUnitBehavior: options.permissions?.hiddenUnitBehavior ?? "forbidden",

@@ -1,6 +1,7 @@
 /**
  * Steady-state cost over real HTTP: with a snapshot store, a quiet tenant costs exactly one Graph
- * request per cycle (the protected-set query); a change to the protected set brings the units back.
+ * request per cycle (the protected-set query); a change to the protected set refreshes the units with one
+ * round of change tracking (docs/decisions/0016).
  */
 import { createInMemorySnapshotStore, runExclusionCycle } from "@rotation-exclusion/core";
 import { createGraphDirectory, createThrottleBudget } from "@rotation-exclusion/graph-adapter";
@@ -14,7 +15,7 @@ import { describe, expect, test } from "vitest";
 import { countingCredential, FAST_RETRY } from "./fake-graph-fixture.js";
 
 describe("steady state over the fake Graph server", () => {
-  test("a quiet tenant costs one request per cycle; a changed protected set re-reads the units", async () => {
+  test("a quiet tenant costs one request per cycle; a changed protected set costs one delta page more", async () => {
     const t = tenantBuilder();
     const admin = t.user("admin");
     const other = t.user("helpdesk");
@@ -46,7 +47,7 @@ describe("steady state over the fake Graph server", () => {
 
     const cold = await cycle();
     expect(cold.accounts).toMatchObject({ excluded: 1, notProtected: 2 });
-    expect(cold.graph.requests).toBe(3); // protected users, unit list, Tier 0 members
+    expect(cold.graph.requests).toBe(4); // protected users, a delta link from now, unit list, Tier 0 members
     for (let i = 0; i < 3; i += 1) {
       server.clearRequests();
       const warm = await cycle();
@@ -58,7 +59,8 @@ describe("steady state over the fake Graph server", () => {
     server.tenant.units.get(tier0)?.memberIds.push(moved);
     server.clearRequests();
     const changed = await cycle();
-    expect(changed.graph.requests).toBe(3);
+    expect(changed.graph.requests).toBe(2); // protected users, one delta page naming the new member
+    expect(server.requests.map((r) => r.route)).toEqual(["users.list", "administrativeUnits.delta"]);
     expect(changed.accounts).toMatchObject({ excluded: 1, alreadyExcluded: 1 });
   });
 });

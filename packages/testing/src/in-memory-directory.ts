@@ -15,6 +15,8 @@ import type {
   RestrictedUnitsRead,
   RoleHoldersRead,
   RotationFailure,
+  UnitChange,
+  UnitChangesRead,
   UnitMembers,
   UserCheck,
 } from "@rotation-exclusion/core/ports";
@@ -23,6 +25,7 @@ import { readRoleHoldersInMemory } from "./in-memory-role-holders.js";
 import type { TenantModel, TenantUnit, TenantUser } from "./tenant-model.js";
 import { objectKind } from "./tenant-model.js";
 import { createTestingError } from "./testing-error.js";
+import { type TrackedUnitChange, unitChangeTrackerFor } from "./unit-change-tracker.js";
 
 /** Options of {@link createInMemoryDirectory}. */
 export interface InMemoryDirectoryOptions {
@@ -45,10 +48,16 @@ export interface InMemoryDirectoryOptions {
   readonly faults?: readonly InMemoryFault[];
   /** Simulated latency of every request; 0 still yields to the event loop so aborts are observed. */
   readonly latencyMs?: number;
+  /**
+   * Whether unit change tracking is available. `false` answers every `readRestrictedUnitChanges` as a
+   * cloud whose schema lacks `administrativeUnit: delta` would (400, `unsupported`; decision 0016).
+   */
+  readonly unitChangeTracking?: boolean;
 }
 
 /** The in-memory reader: every optional port method implemented, plus fault and statistics controls. */
 export interface InMemoryDirectory extends DirectoryReader {
+  readRestrictedUnitChanges(deltaLink: string | undefined, options?: ReadOptions): Promise<UnitChangesRead>;
   readRoleHolders(role: string, options?: ReadOptions): Promise<RoleHoldersRead>;
   classifyFailure(error: unknown): RotationFailure | undefined;
   stats(): DirectoryStats;
@@ -65,6 +74,7 @@ const DEFAULT_OPTIONS = {
   permissions: { memberReadHidden: true, hiddenUnitBehavior: "forbidden" },
   faults: [],
   latencyMs: 0,
+  unitChangeTracking: true,
 } satisfies Required<InMemoryDirectoryOptions>;
 
 /** Endpoint names in `stats().byEndpoint`, spelled like the Graph requests they stand for. */
@@ -72,10 +82,49 @@ const ENDPOINT = {
   protectedUsers: "users",
   units: "directory/administrativeUnits",
   unitMembers: "directory/administrativeUnits/members",
+  unitChanges: "directory/administrativeUnits/delta",
   user: "users/{id}",
 } as const;
 
 type EndpointCounters = { requests: number; retries: number; throttled: number };
+
+/** The prefix of this reader's delta links; the rest is the tracker's token. */
+const DELTA_LINK_PREFIX = "in-memory-delta:";
+
+function toUnitChange(change: TrackedUnitChange): UnitChange {
+  const { properties } = change;
+  const added = {
+    userIds: [] as string[],
+    groupIds: [] as string[],
+    deviceIds: [] as string[],
+    otherIds: [] as string[],
+  };
+  for (const member of change.membersAdded) {
+    if (member.kind === "user") added.userIds.push(member.id);
+    else if (member.kind === "group") added.groupIds.push(member.id);
+    else if (member.kind === "device") added.deviceIds.push(member.id);
+    else added.otherIds.push(member.id);
+  }
+  return {
+    id: change.id,
+    removed: change.removed,
+    ...(properties.displayName !== undefined ? { displayName: properties.displayName } : {}),
+    ...(properties.isMemberManagementRestricted !== undefined
+      ? { isMemberManagementRestricted: properties.isMemberManagementRestricted }
+      : {}),
+    ...(properties.membershipType !== undefined
+      ? { membershipType: properties.membershipType?.toLowerCase() === "dynamic" ? "dynamic" : "assigned" }
+      : {}),
+    ...(properties.visibility !== undefined
+      ? {
+          visibility:
+            properties.visibility?.toLowerCase() === "hiddenmembership" ? "hiddenMembership" : "public",
+        }
+      : {}),
+    membersAdded: added,
+    membersRemoved: change.membersRemoved,
+  };
+}
 
 const toDirectoryUser = (user: TenantUser): DirectoryUser => ({
   id: user.id,
@@ -108,6 +157,8 @@ export function createInMemoryDirectory(
     throw createTestingError("invalid-argument", `latencyMs must be >= 0 (got ${latencyMs}).`);
   }
   const faults = createFaultPlan(options.faults ?? DEFAULT_OPTIONS.faults);
+  const unitChangeTracking = options.unitChangeTracking ?? DEFAULT_OPTIONS.unitChangeTracking;
+  const tracker = unitChangeTrackerFor(tenant);
   let counters = new Map<string, EndpointCounters>();
 
   async function request(endpoint: string, signal: AbortSignal | undefined): Promise<void> {
@@ -239,6 +290,61 @@ export function createInMemoryDirectory(
           });
         }
         if (page * pageSize >= all.length) return { units, complete: true };
+      }
+    },
+
+    async readRestrictedUnitChanges(
+      deltaLink: string | undefined,
+      readOptions: ReadOptions = {},
+    ): Promise<UnitChangesRead> {
+      const { signal } = readOptions;
+      const token = deltaLink?.startsWith(DELTA_LINK_PREFIX)
+        ? deltaLink.slice(DELTA_LINK_PREFIX.length)
+        : undefined;
+      // The round's end state is taken when the round starts, as Graph's token reflects the state at the
+      // first request; the pages then hand out what changed up to it.
+      const changes = token === undefined ? [] : tracker.changesSince(token);
+      const nextToken = tracker.mark();
+      for (let page = 1; ; page++) {
+        await request(ENDPOINT.unitChanges, signal);
+        if (!unitChangeTracking) {
+          return {
+            outcome: "unsupported",
+            failure: {
+              kind: "unsupported",
+              status: 400,
+              code: "BadRequest",
+              message:
+                "Unit changes (administrativeUnits/delta): this cloud does not declare the function (400).",
+            },
+          };
+        }
+        const kind = takeFault(
+          ENDPOINT.unitChanges,
+          (fault) => fault.operation === "unit-changes" && (fault.page ?? 1) === page,
+        );
+        if (kind) {
+          return { outcome: "incomplete", failure: failureForFault(kind, `Unit changes, page ${page}`) };
+        }
+        if ((deltaLink !== undefined && token === undefined) || changes === undefined) {
+          return {
+            outcome: "resync-required",
+            failure: {
+              kind: "not-found",
+              status: 400,
+              code: "syncStateNotFound",
+              message:
+                "Unit changes: the delta token is expired or unknown (syncStateNotFound); read the units in full.",
+            },
+          };
+        }
+        if (page * pageSize >= changes.length) {
+          return {
+            outcome: "complete",
+            changes: changes.map(toUnitChange),
+            deltaLink: `${DELTA_LINK_PREFIX}${nextToken}`,
+          };
+        }
       }
     },
 

@@ -47,6 +47,12 @@ export {
   type InMemoryDirectoryOptions,
 } from "./in-memory-directory.js";
 export type { InMemoryFault, RoleReadFault } from "./in-memory-faults.js";
+export {
+  type TrackedUnitChange,
+  type TrackedUnitProperties,
+  type UnitChangeTracker,
+  unitChangeTrackerFor,
+} from "./unit-change-tracker.js";
 
 // ── Managed accounts in memory ────────────────────────────────────────────────────────────────────
 export {

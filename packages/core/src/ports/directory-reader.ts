@@ -115,6 +115,46 @@ export interface RestrictedUnitsRead {
   readonly failure?: DirectoryFailure | undefined;
 }
 
+/**
+ * One administrative unit as a round of change tracking reports it (Graph's `administrativeUnit: delta`,
+ * docs/decisions/0016). Graph names any changed unit, restricted or not: an updated unit carries its id
+ * and at least what changed, so a property the entry did not carry is `undefined`, never a default.
+ */
+export interface UnitChange {
+  readonly id: string;
+  /** The unit was deleted (`@removed`, reason `changed` or `deleted`). */
+  readonly removed: boolean;
+  /** `isMemberManagementRestricted` when the entry carried it (it cannot change once set, decision 0002). */
+  readonly isMemberManagementRestricted?: boolean | undefined;
+  readonly displayName?: string | null | undefined;
+  readonly membershipType?: "assigned" | "dynamic" | undefined;
+  readonly visibility?: "public" | "hiddenMembership" | undefined;
+  /** Direct members added (`members@delta` entries without `@removed`), by object type as in {@link UnitMembers}. */
+  readonly membersAdded: {
+    readonly userIds: readonly string[];
+    readonly groupIds: readonly string[];
+    readonly deviceIds: readonly string[];
+    readonly otherIds: readonly string[];
+  };
+  /** Ids of direct members removed (`members@delta` entries with `@removed`), of any type. */
+  readonly membersRemoved: readonly string[];
+}
+
+/**
+ * The result of one round of unit change tracking:
+ * - `complete`: every page was read up to the new `deltaLink` (opaque; keep it for the next round).
+ * - `incomplete`: the round broke part way; what it read is dropped and the old link stays valid.
+ * - `resync-required`: the link expired or Graph asked for a full synchronization (410, `syncStateNotFound`);
+ *   read the units in full and start tracking again.
+ * - `unsupported`: this directory cannot track unit changes (a cloud without the function); read in full.
+ */
+export type UnitChangesRead =
+  | { readonly outcome: "complete"; readonly changes: readonly UnitChange[]; readonly deltaLink: string }
+  | {
+      readonly outcome: "incomplete" | "resync-required" | "unsupported";
+      readonly failure: DirectoryFailure;
+    };
+
 /** How the caller names an account: an Entra object id, a UPN, or both. */
 export type AccountRef =
   | { readonly id: string; readonly userPrincipalName?: string | undefined }
@@ -207,6 +247,12 @@ export interface DirectoryReader {
   readProtectedUsers(options?: ReadOptions): Promise<ProtectedUsersRead>;
   /** Restricted units (filtered on `isMemberManagementRestricted === true`) with their direct members. */
   readRestrictedUnits(options?: ReadOptions): Promise<RestrictedUnitsRead>;
+  /**
+   * Changes to administrative units since `deltaLink` (a link from an earlier complete round), or, without
+   * one, a link that tracks changes from now on (`complete` with no changes). Optional: a reader without
+   * it, or one that answers `unsupported`, leaves the guard on full reads (docs/decisions/0016).
+   */
+  readRestrictedUnitChanges?(deltaLink: string | undefined, options?: ReadOptions): Promise<UnitChangesRead>;
   /** One fresh check per account, in the order given. UPN-only refs are resolved to object ids. */
   checkUsers(refs: readonly AccountRef[], options?: ReadOptions): Promise<readonly UserCheck[]>;
   /**

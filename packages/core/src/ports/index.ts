@@ -22,6 +22,8 @@ export type {
   RoleReadFailure,
   RoleUserHolder,
   RotationFailure,
+  UnitChange,
+  UnitChangesRead,
   UnitMembers,
   UserCheck,
 } from "./directory-reader.js";

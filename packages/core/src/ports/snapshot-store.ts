@@ -23,6 +23,11 @@ export interface StoredSnapshot {
   readonly unitsRead: RestrictedUnitsRead;
   /** When (ms since epoch) the unit read started. */
   readonly unitsAtMs: number;
+  /**
+   * Graph's `@odata.deltaLink` for unit changes since `unitsRead` (docs/decisions/0016), kept only while
+   * `unitsRead` is complete. Absent in records written before it existed: the next refresh reads in full.
+   */
+  readonly unitsDeltaLink?: string | undefined;
   /** When the reads of the last complete snapshot started, if there ever was one. */
   readonly lastCompleteAtMs?: number | undefined;
 }

@@ -10,9 +10,11 @@ import type {
   PrimarySignal,
   ProtectedUsersRead,
   RestrictedUnitsRead,
+  UnitChangesRead,
 } from "../ports/directory-reader.js";
 import type { Logger } from "../ports/logger.js";
 import { type SnapshotStore, STORED_SNAPSHOT_VERSION, type StoredSnapshot } from "../ports/snapshot-store.js";
+import { mergeUnitChanges } from "./merge-unit-changes.js";
 import { storedSnapshotProblem } from "./stored-snapshot-problem.js";
 import { buildTenantSnapshot, type TenantSnapshot } from "./tenant-snapshot.js";
 
@@ -52,6 +54,11 @@ interface Reads {
   readonly unitsRead: RestrictedUnitsRead;
   readonly unitsAtMs: number;
   readonly unitReadIncomplete: boolean;
+  /**
+   * Graph's delta link for unit changes since `unitsRead`, held only while the evidence it extends was
+   * complete (decision 0016). A broken round keeps the link it started from.
+   */
+  readonly unitsDeltaLink: string | undefined;
 }
 
 interface State extends Reads {
@@ -77,12 +84,14 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
   let lastCompleteAtMs: number | undefined;
   let flight: Flight | undefined;
   let restoreDone = options.snapshotStore === undefined;
+  let unitChangesUnsupported = false;
 
   function readsFrom(
     protectedRead: ProtectedUsersRead,
     protectedAtMs: number,
     unitsRead: RestrictedUnitsRead,
     unitsAtMs: number,
+    unitsDeltaLink: string | undefined,
   ): Reads {
     return {
       protectedAtMs,
@@ -91,6 +100,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
       unitsRead,
       unitsAtMs,
       unitReadIncomplete: !unitsRead.complete || unitsRead.units.some((unit) => !unit.members.complete),
+      unitsDeltaLink,
     };
   }
 
@@ -126,7 +136,13 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
       return undefined;
     }
     lastCompleteAtMs ??= stored.lastCompleteAtMs;
-    return readsFrom(stored.protectedRead, stored.protectedAtMs, stored.unitsRead, stored.unitsAtMs);
+    return readsFrom(
+      stored.protectedRead,
+      stored.protectedAtMs,
+      stored.unitsRead,
+      stored.unitsAtMs,
+      stored.unitsDeltaLink,
+    );
   }
 
   async function persist(store: SnapshotStore, saved: State): Promise<void> {
@@ -138,6 +154,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
         protectedAtMs: saved.protectedAtMs,
         unitsRead: saved.unitsRead,
         unitsAtMs: saved.unitsAtMs,
+        unitsDeltaLink: saved.unitsDeltaLink,
         lastCompleteAtMs,
       });
     } catch (error) {
@@ -180,6 +197,85 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
     }
   }
 
+  // Same promise as the other reads: a reader that throws anyway breaks the round, never the snapshot.
+  async function readUnitChanges(
+    deltaLink: string | undefined,
+    signal: AbortSignal,
+  ): Promise<UnitChangesRead | undefined> {
+    if (directory.readRestrictedUnitChanges === undefined || unitChangesUnsupported) return undefined;
+    let read: UnitChangesRead;
+    try {
+      read = await directory.readRestrictedUnitChanges(deltaLink, { signal });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      const summary = summarizeError(error);
+      log.error({ error: summary }, "readRestrictedUnitChanges threw; treating the round as broken");
+      const failure = {
+        kind: "unavailable" as const,
+        message: `readRestrictedUnitChanges threw ${summary.name}`,
+      };
+      return { outcome: "incomplete", failure };
+    }
+    if (read.outcome === "unsupported") {
+      // Chosen on the first refusal and remembered: this directory reads units in full from now on.
+      unitChangesUnsupported = true;
+      log.info(
+        { failure: read.failure },
+        "unit change tracking unsupported; reading units in full from now on",
+      );
+    }
+    return read;
+  }
+
+  /**
+   * A full read of the units, preceded by a link that tracks changes from now on, so the next refresh can
+   * ask only for what changed. The link is taken first: a change made during the full read is then seen
+   * again by the next round, never missed. It is kept only when the full read is complete.
+   */
+  async function readUnitsInFull(
+    signal: AbortSignal,
+    trackChanges: boolean,
+  ): Promise<{ unitsRead: RestrictedUnitsRead; unitsDeltaLink: string | undefined }> {
+    const start = trackChanges ? await readUnitChanges(undefined, signal) : undefined;
+    const unitsRead = await readUnits(signal);
+    const complete = unitsRead.complete && unitsRead.units.every((unit) => unit.members.complete);
+    const unitsDeltaLink = start?.outcome === "complete" && complete ? start.deltaLink : undefined;
+    return { unitsRead, unitsDeltaLink };
+  }
+
+  /**
+   * Brings `previous` unit evidence up to date with one round of change tracking; `undefined` when the
+   * round cannot be used and the units must be read in full. A broken round keeps the old evidence and
+   * its link but marks the read incomplete, so accounts without positive evidence are `unknown` (rule 2).
+   */
+  async function readUnitsByChanges(
+    previous: Reads,
+    deltaLink: string,
+    signal: AbortSignal,
+  ): Promise<{ unitsRead: RestrictedUnitsRead; unitsDeltaLink: string | undefined } | undefined> {
+    const round = await readUnitChanges(deltaLink, signal);
+    if (round === undefined) return undefined;
+    if (round.outcome === "incomplete") {
+      log.warn({ failure: round.failure }, "unit change round broke part way; the old link is kept");
+      return {
+        unitsRead: { units: previous.unitsRead.units, complete: false, failure: round.failure },
+        unitsDeltaLink: deltaLink,
+      };
+    }
+    if (round.outcome !== "complete") {
+      if (round.outcome === "resync-required") {
+        log.info({ failure: round.failure }, "unit change link expired; reading units in full");
+      }
+      return undefined;
+    }
+    const merged = mergeUnitChanges(previous.unitsRead, round.changes);
+    if (merged.kind === "full-read-needed") {
+      log.info({ reason: merged.reason }, "unit changes need a full read");
+      return undefined;
+    }
+    return { unitsRead: merged.unitsRead, unitsDeltaLink: round.deltaLink };
+  }
+
   async function refresh(signal: AbortSignal): Promise<TenantSnapshot> {
     const store = options.snapshotStore;
     const previous =
@@ -195,16 +291,29 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
       !sameIds(previous.protectedIds, protectedIds) ||
       previous.unitReadIncomplete ||
       unitsAgeMs >= options.unitEvidenceMaxAgeMs;
+    // Without the primary signal units are the only signal, and a release needs a complete full read of
+    // them (rule 2): change tracking is used only while the protected set can be read (decision 0016).
+    const trackChanges = protectedRead.primarySignal === "available";
     let unitsRead: RestrictedUnitsRead;
     let unitsAtMs: number;
+    let unitsDeltaLink: string | undefined;
     if (rereadUnits || previous === undefined) {
       unitsAtMs = clock();
-      unitsRead = await readUnits(signal);
+      const byChanges =
+        trackChanges && previous?.unitsDeltaLink !== undefined
+          ? await readUnitsByChanges(previous, previous.unitsDeltaLink, signal)
+          : undefined;
+      ({ unitsRead, unitsDeltaLink } = byChanges ?? (await readUnitsInFull(signal, trackChanges)));
+      // A broken round did not bring the old evidence up to date: it keeps the time it was read.
+      if (byChanges !== undefined && !byChanges.unitsRead.complete && previous !== undefined) {
+        unitsAtMs = previous.unitsAtMs;
+      }
     } else {
       unitsAtMs = previous.unitsAtMs;
       unitsRead = previous.unitsRead;
+      unitsDeltaLink = previous.unitsDeltaLink;
     }
-    const next = stateFrom(readsFrom(protectedRead, protectedAtMs, unitsRead, unitsAtMs));
+    const next = stateFrom(readsFrom(protectedRead, protectedAtMs, unitsRead, unitsAtMs, unitsDeltaLink));
     const { snapshot } = next;
     state = next;
     if (snapshot.complete) lastCompleteAtMs = protectedAtMs;

@@ -62,6 +62,9 @@ export function storedSnapshotProblem(value: unknown, tenantId: string, nowMs: n
       return "lastCompleteAtMs after the stored read";
     }
   }
+  if (value.unitsDeltaLink !== undefined && typeof value.unitsDeltaLink !== "string") {
+    return "bad unitsDeltaLink";
+  }
   const p = value.protectedRead;
   if (
     !isRecord(p) ||

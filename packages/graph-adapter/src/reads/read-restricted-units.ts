@@ -34,7 +34,7 @@ function badUnit(context: DirectoryContext, what: string, id: string, problem: s
  * Graph documents `dynamic`/`assigned` (responses spell `Dynamic`), `null` meaning assigned. An unknown
  * value is read as dynamic: membership that may change without anyone noticing (decision 0002 §2).
  */
-function membershipTypeOf(value: unknown): { type: UnitHeader["membershipType"]; known: boolean } {
+export function membershipTypeOf(value: unknown): { type: UnitHeader["membershipType"]; known: boolean } {
   if (value === null || value === undefined) return { type: "assigned", known: true };
   const text = typeof value === "string" ? value.toLowerCase() : undefined;
   if (text === "assigned") return { type: "assigned", known: true };
@@ -45,7 +45,7 @@ function membershipTypeOf(value: unknown): { type: UnitHeader["membershipType"];
  * Graph documents `HiddenMembership`/`Public`, `null` meaning public. An unknown value is read as hidden,
  * so its member list is never taken as authoritative (decision 0002 §2).
  */
-function visibilityOf(value: unknown): { visibility: UnitHeader["visibility"]; known: boolean } {
+export function visibilityOf(value: unknown): { visibility: UnitHeader["visibility"]; known: boolean } {
   if (value === null || value === undefined) return { visibility: "public", known: true };
   const text = typeof value === "string" ? value.toLowerCase() : undefined;
   if (text === "public") return { visibility: "public", known: true };

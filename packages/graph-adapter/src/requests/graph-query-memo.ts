@@ -16,6 +16,13 @@ export interface GraphQueryMemo {
   rememberBare(graphRoot: string, route: string): void;
   /** Every listing remembered, as `"<graph root> <route>"` (for a report or a log). */
   bareListings(): readonly string[];
+  /**
+   * True once Graph refused a function the route names (`administrativeUnits/delta` in a cloud whose
+   * schema lacks it, docs/decisions/0016): the adapter reads in full without asking again.
+   */
+  lacksFunction(graphRoot: string, route: string): boolean;
+  /** Remembers that Graph refused the function `route` names at `graphRoot`. */
+  rememberMissingFunction(graphRoot: string, route: string): void;
 }
 
 /**
@@ -28,11 +35,16 @@ export interface GraphQueryMemo {
  */
 export function createGraphQueryMemo(): GraphQueryMemo {
   const bare = new Set<string>();
+  const missing = new Set<string>();
   return {
     readsBare: (graphRoot, route) => bare.has(`${graphRoot} ${route}`),
     rememberBare(graphRoot, route) {
       bare.add(`${graphRoot} ${route}`);
     },
     bareListings: () => [...bare],
+    lacksFunction: (graphRoot, route) => missing.has(`${graphRoot} ${route}`),
+    rememberMissingFunction(graphRoot, route) {
+      missing.add(`${graphRoot} ${route}`);
+    },
   };
 }

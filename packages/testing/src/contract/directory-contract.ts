@@ -9,6 +9,7 @@ import type { DirectoryHarness } from "./directory-harness.js";
 import { describeProtectedUsersContract } from "./protected-users-contract.js";
 import { describeRestrictedUnitsContract } from "./restricted-units-contract.js";
 import { describeRoleHoldersContract } from "./role-holders-contract.js";
+import { describeUnitChangesContract } from "./unit-changes-contract.js";
 
 /**
  * Registers the contract tests for one implementation. Call it at the top level of a test file.
@@ -29,5 +30,7 @@ export function describeDirectoryContract(name: string, harness: DirectoryHarnes
     describeAbortAndStatsContract(harness);
     // Optional capability: skipped, with a note, for readers without readRoleHolders.
     describeRoleHoldersContract(harness);
+    // Optional capability: skipped for readers without readRestrictedUnitChanges.
+    describeUnitChangesContract(harness);
   });
 }

@@ -39,6 +39,8 @@ export type ContractFault =
       readonly page?: number;
     }
   | { readonly operation: "user-check"; readonly userId: string; readonly kind: ContractFaultKind }
+  /** A page of a round of unit change tracking (Graph: `administrativeUnits.delta`). */
+  | { readonly operation: "unit-changes"; readonly kind: ContractFaultKind; readonly page?: number }
   /** Role definition lookup (Graph: `roleDefinitions.list`, or `roleDefinitions.get` for an id). */
   | { readonly operation: "role-definition"; readonly kind: ContractFaultKind }
   /** Active role assignments (Graph: `roleAssignments.list`; 403 = no RoleManagement.Read.Directory). */
@@ -53,6 +55,11 @@ export interface DirectoryHarnessOptions {
   readonly faults?: readonly ContractFault[];
   /** Page size for every listing (protected users, units, unit members). Default: the implementation's own. */
   readonly pageSize?: number;
+  /**
+   * `false`: the directory cannot track unit changes, as a cloud whose schema lacks
+   * `administrativeUnit: delta` (docs/decisions/0016). Default true.
+   */
+  readonly unitChangeTracking?: boolean;
   /** App permission simulation. Defaults: everything granted. */
   readonly permissions?: {
     /** Member.Read.Hidden. Without it, hidden-membership units answer per `hiddenUnitBehavior`. Default true. */

@@ -56,6 +56,13 @@ export const DOCUMENTED_QUERY_OPTIONS = {
     url: `${API}/directory-list-administrativeunits?view=graph-rest-1.0`,
     source: `${DOCS}/directory-list-administrativeunits.md`,
   },
+  // "You can use a $select query parameter as in any GET request … There is limited support for $filter"
+  // (id only); $deltatoken and $skiptoken are the round's state tokens.
+  "administrativeUnits.delta": {
+    options: ["$select", "$filter", "$deltatoken", "$skiptoken"],
+    url: `${API}/administrativeunit-delta?view=graph-rest-1.0`,
+    source: `${DOCS}/administrativeunit-delta.md`,
+  },
   // "This method (when used without $ref) supports the $search, $count, and $filter OData query
   // parameters to help customize the response." No $select, no $top.
   "administrativeUnits.members": {

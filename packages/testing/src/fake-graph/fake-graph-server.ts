@@ -35,6 +35,12 @@ export interface FakeGraphServerOptions {
   readonly maxPageSize?: number;
   /** `unsupported`: a cloud without `isManagementRestricted`; naming it answers 400. Default `available`. */
   readonly primarySignal?: "available" | "unsupported";
+  /**
+   * `false`: a cloud whose v1.0 schema declares no `delta` bound to administrative units (China, USNat,
+   * USSec in microsoftgraph/msgraph-metadata): `GET /directory/administrativeUnits/delta` answers 400.
+   * Default `true` (docs/decisions/0016).
+   */
+  readonly unitChangeTracking?: boolean;
   /** App permissions; everything granted by default. */
   readonly permissions?: FakeGraphPermissions;
   /** Which bearer tokens are valid. Default: any non-empty token. */
@@ -92,6 +98,7 @@ export type FakeGraphSettings = Pick<
   FakeGraphServerOptions,
   | "maxPageSize"
   | "primarySignal"
+  | "unitChangeTracking"
   | "permissions"
   | "acceptToken"
   | "latencyMs"
@@ -150,6 +157,7 @@ const DEFAULT_PERMISSIONS = {
 const DEFAULTS = {
   maxPageSize: MAX_PAGE_SIZE,
   primarySignal: "available",
+  unitChangeTracking: true,
   permissions: DEFAULT_PERMISSIONS,
   acceptToken: (token: string) => token.length > 0,
   latencyMs: 0,
@@ -223,6 +231,7 @@ export async function startFakeGraphServer(
   let settings: RouteSettings = {
     permissions: { ...DEFAULT_PERMISSIONS, ...options.permissions },
     primarySignal: config.primarySignal,
+    unitChangeTracking: config.unitChangeTracking,
     maxPageSize: config.maxPageSize,
     strictQueryOptions: config.strictQueryOptions,
     restrictedUnitDenialText: config.restrictedUnitDenialText,
@@ -391,6 +400,7 @@ export async function startFakeGraphServer(
       settings = {
         permissions: { ...settings.permissions, ...update.permissions },
         primarySignal: update.primarySignal ?? settings.primarySignal,
+        unitChangeTracking: update.unitChangeTracking ?? settings.unitChangeTracking,
         maxPageSize: update.maxPageSize ?? settings.maxPageSize,
         strictQueryOptions: update.strictQueryOptions ?? settings.strictQueryOptions,
         restrictedUnitDenialText: update.restrictedUnitDenialText ?? settings.restrictedUnitDenialText,

@@ -15,6 +15,7 @@ import {
   listRoleEligibilities,
 } from "./role-routes.js";
 import type { FakeGraphRoute, RouteContext } from "./route-context.js";
+import { unitChangesPage } from "./unit-delta-route.js";
 import { listUnitMembers, listUnits } from "./unit-routes.js";
 import { getUser, listUsers, patchUser } from "./user-routes.js";
 
@@ -42,6 +43,7 @@ const PATTERNS: readonly RoutePattern[] = [
   { segments: ["users"], methods: { GET: "users.list" } },
   { segments: ["users", "{id}"], methods: { GET: "users.get", PATCH: "users.patch" } },
   { segments: ["directory", "administrativeUnits"], methods: { GET: "administrativeUnits.list" } },
+  { segments: ["directory", "administrativeUnits", "delta"], methods: { GET: "administrativeUnits.delta" } },
   {
     segments: ["directory", "administrativeUnits", "{id}", "members"],
     methods: { GET: "administrativeUnits.members" },
@@ -145,6 +147,7 @@ export const FAKE_GRAPH_LISTING_ROUTES = [
   "users.list",
   "administrativeUnits.list",
   "administrativeUnits.members",
+  "administrativeUnits.delta",
   "roleDefinitions.list",
   "roleAssignments.list",
   "roleEligibility.list",
@@ -194,7 +197,8 @@ export function describeTarget(
   let page: number | undefined;
   if (LIST_ROUTES.has(match.route)) {
     const token = query.get("$skiptoken");
-    page = token === null ? 1 : (claimedPage(token) ?? 1);
+    // A delta page's skiptoken carries its round after the page token (unit-delta-route.ts).
+    page = token === null ? 1 : (claimedPage(token.split(".")[0] ?? token) ?? 1);
   }
   return { objectIds: [...objectIds], page };
 }
@@ -205,6 +209,7 @@ const HANDLERS: Readonly<Record<Exclude<FakeGraphRoute, "batch">, (ctx: RouteCon
   "users.patch": patchUser,
   "administrativeUnits.list": listUnits,
   "administrativeUnits.members": listUnitMembers,
+  "administrativeUnits.delta": unitChangesPage,
   "roleDefinitions.list": listRoleDefinitions,
   "roleDefinitions.get": getRoleDefinition,
   "roleAssignments.list": listRoleAssignments,

@@ -15,6 +15,7 @@ export type FakeGraphRoute =
   | "users.patch"
   | "administrativeUnits.list"
   | "administrativeUnits.members"
+  | "administrativeUnits.delta"
   | "roleDefinitions.list"
   | "roleDefinitions.get"
   | "roleAssignments.list"
@@ -50,6 +51,8 @@ export interface RouteSettings {
   readonly permissions: Required<FakeGraphPermissions>;
   /** `unsupported`: the cloud has no `isManagementRestricted` property (400 naming it). */
   readonly primarySignal: "available" | "unsupported";
+  /** `false`: a cloud without `administrativeUnit: delta` (docs/decisions/0016). */
+  readonly unitChangeTracking: boolean;
   /** Upper bound of every page, below Graph's own (to force paging in tests). */
   readonly maxPageSize: number;
   /** Answer 400 to any system query option the route's Microsoft page does not name. */
