@@ -6,6 +6,7 @@
 
 import { summarizeError } from "../internal/error-summary.js";
 import type {
+  DirectoryFailure,
   DirectoryReader,
   PrimarySignal,
   ProtectedUsersRead,
@@ -59,6 +60,8 @@ interface Reads {
    * complete (decision 0016). A broken round keeps the link it started from.
    */
   readonly unitsDeltaLink: string | undefined;
+  /** Why this refresh's round of unit change tracking broke part way, when it did. */
+  readonly unitChangesFailure?: DirectoryFailure | undefined;
 }
 
 interface State extends Reads {
@@ -92,6 +95,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
     unitsRead: RestrictedUnitsRead,
     unitsAtMs: number,
     unitsDeltaLink: string | undefined,
+    unitChangesFailure?: DirectoryFailure,
   ): Reads {
     return {
       protectedAtMs,
@@ -101,6 +105,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
       unitsAtMs,
       unitReadIncomplete: !unitsRead.complete || unitsRead.units.some((unit) => !unit.members.complete),
       unitsDeltaLink,
+      unitChangesFailure,
     };
   }
 
@@ -112,6 +117,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
       protectedSetObservedAtMs: reads.protectedAtMs,
       unitsRead: reads.unitsRead,
       unitEvidenceObservedAtMs: reads.unitsAtMs,
+      unitChangesFailure: reads.unitChangesFailure,
     });
     return { ...reads, snapshot };
   }
@@ -246,7 +252,8 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
   /**
    * Brings `previous` unit evidence up to date with one round of change tracking; `undefined` when the
    * round cannot be used and the units must be read in full. A broken round keeps the old evidence and
-   * its link but marks the read incomplete, so accounts without positive evidence are `unknown` (rule 2).
+   * its link but marks the read incomplete; the snapshot built from it decides by Entra's own flag only,
+   * and every other account is `unknown` this cycle (rule 2, decision 0016).
    */
   async function readUnitsByChanges(
     previous: Reads,
@@ -297,6 +304,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
     let unitsRead: RestrictedUnitsRead;
     let unitsAtMs: number;
     let unitsDeltaLink: string | undefined;
+    let unitChangesFailure: DirectoryFailure | undefined;
     if (rereadUnits || previous === undefined) {
       unitsAtMs = clock();
       const byChanges =
@@ -307,13 +315,19 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
       // A broken round did not bring the old evidence up to date: it keeps the time it was read.
       if (byChanges !== undefined && !byChanges.unitsRead.complete && previous !== undefined) {
         unitsAtMs = previous.unitsAtMs;
+        unitChangesFailure = byChanges.unitsRead.failure ?? {
+          kind: "unavailable",
+          message: "the round of unit change tracking was incomplete",
+        };
       }
     } else {
       unitsAtMs = previous.unitsAtMs;
       unitsRead = previous.unitsRead;
       unitsDeltaLink = previous.unitsDeltaLink;
     }
-    const next = stateFrom(readsFrom(protectedRead, protectedAtMs, unitsRead, unitsAtMs, unitsDeltaLink));
+    const next = stateFrom(
+      readsFrom(protectedRead, protectedAtMs, unitsRead, unitsAtMs, unitsDeltaLink, unitChangesFailure),
+    );
     const { snapshot } = next;
     state = next;
     if (snapshot.complete) lastCompleteAtMs = protectedAtMs;

@@ -62,6 +62,12 @@ export interface TenantSnapshot {
   readonly failures: readonly SnapshotFailure[];
   /** Why the snapshot is incomplete; `undefined` when it is complete. */
   readonly incompleteCause: IncompleteCause | undefined;
+  /**
+   * A round of unit change tracking broke part way (decision 0016): the unit evidence is the last complete
+   * one and the lost pages may have added or removed members, so only Entra's own flag or a remembered
+   * denial decides this cycle; every other account is `unknown`, never `not-protected` (rule 2).
+   */
+  readonly unitChangesBroken: boolean;
 }
 
 /** Maps a directory failure kind to the reason code of an `unknown` verdict. */
@@ -112,11 +118,13 @@ function findIncompleteCause(
   protectedRead: ProtectedUsersRead,
   unitsRead: RestrictedUnitsRead,
   units: readonly SnapshotUnit[],
+  unitChangesFailure: DirectoryFailure | undefined,
 ) {
   if (protectedRead.primarySignal === "available") {
-    return protectedRead.complete
+    if (!protectedRead.complete) return causeFromFailure("The protected-user query", protectedRead.failure);
+    return unitChangesFailure === undefined
       ? undefined
-      : causeFromFailure("The protected-user query", protectedRead.failure);
+      : causeFromFailure("A round of unit change tracking", unitChangesFailure);
   }
   if (!unitsRead.complete) return causeFromFailure("The restricted-unit list", unitsRead.failure);
   const unreadable = units.find((unit) => !unit.readable);
@@ -144,6 +152,8 @@ export interface TenantSnapshotInput {
   readonly protectedSetObservedAtMs: number;
   readonly unitsRead: RestrictedUnitsRead;
   readonly unitEvidenceObservedAtMs: number;
+  /** Why the last round of unit change tracking broke part way, when it did. */
+  readonly unitChangesFailure?: DirectoryFailure | undefined;
 }
 
 /** Builds a snapshot from the two reads: normalizes ids, judges completeness, computes findings. */
@@ -159,7 +169,8 @@ export function buildTenantSnapshot(input: TenantSnapshotInput): TenantSnapshot 
     if (unit.members.failure)
       failures.push({ source: "unit-members", unitId: unit.id, failure: unit.members.failure });
   }
-  const incompleteCause = findIncompleteCause(protectedRead, unitsRead, units);
+  const unitChangesBroken = input.unitChangesFailure !== undefined;
+  const incompleteCause = findIncompleteCause(protectedRead, unitsRead, units, input.unitChangesFailure);
   return {
     tenantId: input.tenantId,
     primarySignal: protectedRead.primarySignal,
@@ -173,5 +184,6 @@ export function buildTenantSnapshot(input: TenantSnapshotInput): TenantSnapshot 
     findings: collectFindings(protectedRead, { ...unitsRead, units }),
     failures,
     incompleteCause,
+    unitChangesBroken,
   };
 }

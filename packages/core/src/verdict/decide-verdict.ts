@@ -238,9 +238,10 @@ export function decideVerdict(input: VerdictInput): Verdict {
     );
   }
 
-  // Step 2 (rules 1 and 3): listed as a user member of a restricted unit; a partial page still is positive evidence.
+  // Step 2 (rules 1 and 3): listed as a user member of a restricted unit; a partial page still is positive
+  // evidence. Not after a broken round of change tracking: the lost pages may have removed the member.
   const membership = unitEvidence(false);
-  if (membership.length > 0) {
+  if (membership.length > 0 && !snapshot.unitChangesBroken) {
     return {
       accountId: base.accountId,
       userPrincipalName: base.userPrincipalName,
@@ -277,8 +278,9 @@ export function decideVerdict(input: VerdictInput): Verdict {
     };
   }
 
-  // Step 4 (rule 2): only a complete read (or a fresh read of this user's own flag) may say "not protected".
-  if (snapshot.complete || flagReadFalse) {
+  // Step 4 (rule 2): only a complete read (or a fresh read of this user's own flag) may say "not protected";
+  // after a broken round of change tracking nothing may (decision 0016: release needs a complete round).
+  if ((snapshot.complete || flagReadFalse) && !snapshot.unitChangesBroken) {
     const viaCheck = !snapshot.complete;
     return {
       accountId: base.accountId,
@@ -303,7 +305,9 @@ export function decideVerdict(input: VerdictInput): Verdict {
   // Step 5 (rule 6): we cannot tell; say why.
   const cause = checkFailure ?? snapshot.incompleteCause;
   const unitIds =
-    snapshot.incompleteCause?.unitId === undefined || checkFailure ? [] : [snapshot.incompleteCause.unitId];
+    snapshot.incompleteCause?.unitId === undefined || checkFailure
+      ? unitIdsOf(membership)
+      : [snapshot.incompleteCause.unitId];
   return {
     accountId: base.accountId,
     userPrincipalName: base.userPrincipalName,
