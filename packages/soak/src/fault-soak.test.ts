@@ -10,6 +10,9 @@ describe("fault soak (short)", () => {
     const report = await runFaultSoak({ seed: SEED, tenants: 8, cycles: 16, faultRate: 0.6 });
     const tally = formatSoakTally(report);
     expect(report.tenantCycles, tally).toBe(128);
+    // Operators' exclusions and UPN-only accounts in every store, or rules 4 and 9 go unchecked.
+    expect(report.operatorOwnedAccounts, tally).toBeGreaterThanOrEqual(16);
+    expect(report.upnOnlyAccounts, tally).toBe(8);
     // The run must actually have exercised faults and undecided verdicts, or it proves nothing.
     expect(report.faultyCycles, tally).toBeGreaterThan(30);
     expect(
@@ -19,6 +22,24 @@ describe("fault soak (short)", () => {
     expect(report.verdicts.unknown, tally).toBeGreaterThan(0);
     expect(report.verdicts.protected, tally).toBeGreaterThan(0);
     expect(report.rotations.rotated, tally).toBeGreaterThan(0);
+    expect(report.violations, tally).toEqual([]);
+  }, 60_000);
+
+  it("finds no violation on a machine too slow for the faulted cycles' deadline", async () => {
+    // Every answer takes longer than the short deadline: only the soak's faults may count on it.
+    const report = await runFaultSoak({
+      seed: SEED,
+      tenants: 2,
+      cycles: 4,
+      faultRate: 0.5,
+      deadlineMs: 50,
+      slowAnswersMs: 80,
+    });
+    const tally = formatSoakTally(report);
+    expect(report.faultyCycles, tally).toBeGreaterThan(0);
+    expect(report.faultFreeCycles, tally).toBeGreaterThan(0);
+    // The faulted cycles did run out of time (the slow answers were slow), and nothing counted it.
+    expect(report.unknownByReason["directory-unavailable"] ?? 0, tally).toBeGreaterThan(0);
     expect(report.violations, tally).toEqual([]);
   }, 60_000);
 

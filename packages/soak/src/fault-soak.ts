@@ -14,6 +14,7 @@ import {
   checkCycle,
   countVerdicts,
   expectedSettledState,
+  operatorShape,
   type SoakViolation,
   type SoakViolationKind,
   settledState,
@@ -44,8 +45,22 @@ export interface FaultSoakOptions {
   readonly drainCycles?: number;
   /** Ordinary users per tenant (all managed). Default 8. */
   readonly usersPerTenant?: number;
-  /** The adapter's per-request deadline; slow faults answer later than this. Default 400. */
+  /**
+   * The adapter's per-request deadline on cycles with injected faults; slow faults answer later than
+   * this. Default 400.
+   */
   readonly deadlineMs?: number;
+  /**
+   * The deadline on fault-free cycles (and the twin's, always). Only an injected slow answer may run a
+   * request out of time, so this one is far above what a loaded machine takes: reaching it is a hang, a
+   * defect. Default 30,000.
+   */
+  readonly patientDeadlineMs?: number;
+  /**
+   * Added to every answer of both servers, as on a machine too slow for `deadlineMs`: for the soak's own
+   * test that machine speed decides no invariant. Default 0.
+   */
+  readonly slowAnswersMs?: number;
   /** The bearer token the fake credential hands out. Default `soak-token`. */
   readonly token?: string;
   /** Receives every log line of the adapter and the guard. Default: no logging. */
@@ -63,6 +78,10 @@ export interface FaultSoakReport {
   readonly cyclesPerTenant: number;
   /** Tenant-cycles run so far (faulty side; each twin ran as many). */
   tenantCycles: number;
+  /** Stored accounts an operator turned off by hand (record or none), over all tenants' faulty stores. */
+  operatorOwnedAccounts: number;
+  /** Stored accounts known only by UPN (no object id), over all tenants' faulty stores. */
+  upnOnlyAccounts: number;
   faultyCycles: number;
   faultFreeCycles: number;
   readonly faultsInjected: Record<SoakFaultKind, number>;
@@ -95,6 +114,8 @@ const DEFAULTS = {
   drainCycles: 2,
   usersPerTenant: 8,
   deadlineMs: 400,
+  patientDeadlineMs: 30_000,
+  slowAnswersMs: 0,
   token: "soak-token",
   log: undefined,
   onRound: undefined,
@@ -146,8 +167,10 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
   checkOption("tenants", config.tenants, 1);
   checkOption("cycles", config.cycles, 1);
   checkOption("drainCycles", config.drainCycles, 1);
-  checkOption("usersPerTenant", config.usersPerTenant, 2);
+  checkOption("usersPerTenant", config.usersPerTenant, 4);
   checkOption("deadlineMs", config.deadlineMs, 50);
+  checkOption("patientDeadlineMs", config.patientDeadlineMs, config.deadlineMs);
+  checkOption("slowAnswersMs", config.slowAnswersMs, 0);
   if (!(config.faultRate >= 0 && config.faultRate <= 1))
     throw new RangeError(`runFaultSoak: faultRate must be within [0, 1], got ${String(config.faultRate)}`);
   const startedMs = Date.now();
@@ -157,6 +180,8 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
     tenants: config.tenants,
     cyclesPerTenant: config.cycles,
     tenantCycles: 0,
+    operatorOwnedAccounts: 0,
+    upnOnlyAccounts: 0,
     faultyCycles: 0,
     faultFreeCycles: 0,
     faultsInjected: zeroes(SOAK_FAULT_KINDS),
@@ -174,6 +199,8 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
       "rotation-attempted-on-protected",
       "rotation-succeeded-on-protected",
       "unprotected-account-excluded",
+      "operator-record-changed",
+      "verdict-mixes-users",
       "unknown-without-reason",
       "undecided-after-fault-free-cycle",
       "store-duplicate",
@@ -187,7 +214,12 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
     report.violationCounts[violation.kind] += 1;
     if (report.violations.length < MAX_LISTED_VIOLATIONS) report.violations.push(violation);
   };
-  const sideOptions = { token: config.token, deadlineMs: config.deadlineMs, log: config.log };
+  const sideOptions = {
+    token: config.token,
+    deadlineMs: config.deadlineMs,
+    patientDeadlineMs: config.patientDeadlineMs,
+    log: config.log,
+  };
   const rigs: Rig[] = [];
   const gc = findGc();
   report.gcAvailable = gc !== undefined;
@@ -197,6 +229,10 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
       const soak = buildSoakTenant(index, tenantRng, config.usersPerTenant);
       // Half the tenants use the default (report released accounts), half restore them.
       const restoreReleased = index % 2 === 1;
+      report.operatorOwnedAccounts += soak.operatorOwned.size;
+      report.upnOnlyAccounts += soak.initialAccounts.filter(
+        (account) => account.objectId === undefined,
+      ).length;
       const faulty = await startSoakSide(soak, { ...sideOptions, restoreReleased });
       const twin = await startSoakSide(soak, { ...sideOptions, restoreReleased });
       rigs.push({ soak, rng: tenantRng, faulty, twin, restoreReleased, undecided: new Set() });
@@ -242,12 +278,22 @@ async function runTenantCycle(
     report.faultsInjected[kind] += 1;
     return { kind, handle: faulty.server.addFault(fault) };
   });
+  if (config.slowAnswersMs > 0) {
+    const slow = {
+      match: {},
+      effect: { kind: "latency", delayMs: config.slowAnswersMs },
+      times: Infinity,
+    } as const;
+    faulty.server.addFault(slow);
+    twin.server.addFault(slow);
+  }
   const [faultyCycle, twinCycle] = await Promise.all([
-    runSideCycle(soak, faulty, roleImport),
-    runSideCycle(soak, twin, roleImport),
+    runSideCycle(soak, faulty, roleImport, faults.length > 0),
+    runSideCycle(soak, twin, roleImport, false),
   ]);
   for (const { kind, handle } of handles) report.faultHits[kind] += handle.hits;
   faulty.server.clearFaults();
+  twin.server.clearFaults();
 
   report.tenantCycles += 1;
   if (faultFree) report.faultFreeCycles += 1;
@@ -260,9 +306,17 @@ async function runTenantCycle(
     truth,
     faultyCycle,
     faultFree,
+    soak.operatorOwned,
   ))
     violate(violation);
-  for (const violation of checkCycle({ ...where, side: "twin" }, soak.tenant, truth, twinCycle, true))
+  for (const violation of checkCycle(
+    { ...where, side: "twin" },
+    soak.tenant,
+    truth,
+    twinCycle,
+    true,
+    soak.operatorOwned,
+  ))
     violate(violation);
 
   for (const [status, count] of Object.entries(countVerdicts(faultyCycle)))
@@ -292,6 +346,13 @@ function checkSettledStores(rig: Rig, cycle: number, violate: (violation: SoakVi
   const state = (side: SoakSide) =>
     new Map(
       side.store.snapshot().map((account) => {
+        // An operator's account settles where the operator left it, protected or not (rule 4).
+        const left = rig.soak.operatorOwned.get(account.key);
+        if (left !== undefined) {
+          const operator = (shape: typeof account | typeof left) =>
+            `${account.key} operator ${operatorShape(shape)}`;
+          return [account.key, { actual: operator(account), expected: operator(left) }];
+        }
         const userId = userIdOf(tenant, account);
         const isProtected = userId !== undefined && truth.has(userId);
         return [

@@ -28,6 +28,7 @@ export function formatSoakTally(report: FaultSoakReport): string {
   const out = [
     `Fault soak, seed ${report.seed}: ${report.tenants} tenants x ${report.cyclesPerTenant} cycles`,
     `  tenant-cycles ${report.tenantCycles} (faulty ${report.faultyCycles}, fault-free ${report.faultFreeCycles}), each with a never-faulted twin; ${report.requests} requests on the faulty side; ${(report.durationMs / 1000).toFixed(1)} s`,
+    `  stored accounts per run: ${report.operatorOwnedAccounts} turned off by an operator, ${report.upnOnlyAccounts} known only by UPN`,
     ...lines("faults injected by kind", report.faultsInjected, report.faultHits),
     ...lines("directory changes between cycles", report.mutations),
     ...lines("verdicts by status (faulty side)", report.verdicts),
