@@ -43,6 +43,34 @@ describe("fault soak (short)", () => {
     expect(report.violations, tally).toEqual([]);
   }, 60_000);
 
+  it("holds no fault-free cycle to a deadline it did not inject, yet reports reads that never finish", async () => {
+    // No answer ever comes (a hang): every read runs past even the patient deadline, on every cycle.
+    const hung = await runFaultSoak({
+      seed: SEED,
+      tenants: 1,
+      cycles: 3,
+      deadlineMs: 50,
+      patientDeadlineMs: 100,
+      slowAnswersMs: 600_000,
+      maxSettleCycles: 2,
+    });
+    const tally = formatSoakTally(hung);
+    expect(hung.outOfTimeCycles, tally).toBeGreaterThanOrEqual(6);
+    expect(hung.settleCycles, tally).toBe(2);
+    // No cycle counts its own undecided accounts (the soak injected none of those timeouts) ...
+    expect(
+      hung.violations.filter((v) => v.detail.includes(" is unknown ")),
+      tally,
+    ).toEqual([]);
+    // ... but reads that never finish, settle cycles or not, do count.
+    expect(
+      hung.violations.map((v) => v.detail),
+      tally,
+    ).toContain(
+      "reads still ran past the patient deadline (100 ms) after 2 settle cycles: a hang, not a slow machine",
+    );
+  }, 60_000);
+
   it("replays exactly from its seed", async () => {
     const run = () => runFaultSoak({ seed: 7, tenants: 2, cycles: 4, faultRate: 1 });
     const [first, second] = [await run(), await run()];

@@ -24,6 +24,7 @@ function cycle(overrides: Partial<SideCycle>): SideCycle {
     changedUserIds: [],
     requests: 0,
     accounts: [],
+    ranOutOfTime: false,
     ...overrides,
   };
 }

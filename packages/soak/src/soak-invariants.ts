@@ -67,6 +67,11 @@ export interface SideCycle {
   readonly requests: number;
   /** The store after the cycle. */
   readonly accounts: readonly ManagedAccount[];
+  /**
+   * A read ran out of the patient deadline on a cycle without injected faults: not something the soak
+   * injected, so the cycle is not held to "everything decided" (a later clean one is).
+   */
+  readonly ranOutOfTime: boolean;
 }
 
 const UNKNOWN_REASON_CODES: ReadonlySet<string> = new Set(

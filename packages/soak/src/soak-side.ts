@@ -34,6 +34,8 @@ export interface SoakSide {
   readonly writes: RecordedWrite[];
   /** Which deadline the guard's reads run under: the short one only while the soak injects faults. */
   deadline: "faulted" | "patient";
+  /** A read under the patient deadline ran out of time since the last {@link runSideCycle}. */
+  ranOutOfTime: boolean;
 }
 
 /** How a side is set up. */
@@ -115,8 +117,15 @@ export async function startSoakSide(soak: SoakTenant, options: SoakSideOptions):
     faulted: directoryWith(options.deadlineMs),
     patient: directoryWith(options.patientDeadlineMs),
   };
-  const side = { deadline: "patient" as SoakSide["deadline"] };
-  const directory = switchingDirectory(() => directories[side.deadline]);
+  const side = { deadline: "patient" as SoakSide["deadline"], ranOutOfTime: false };
+  const directory = switchingDirectory(
+    () => directories[side.deadline],
+    (result) => {
+      // Nothing injected is slow under the patient deadline: running out of it is the machine (or a hang).
+      if (side.deadline === "patient" && JSON.stringify(result).includes(DEADLINE_MESSAGE))
+        side.ranOutOfTime = true;
+    },
+  );
   const guard = createRotationGuard({
     tenantId: soak.tenant.tenantId,
     directory,
@@ -134,13 +143,22 @@ export async function startSoakSide(soak: SoakTenant, options: SoakSideOptions):
   return Object.assign(side, { server, store, guard, engine, writes });
 }
 
-// The guard keeps one reader for its life; this one hands each call to the directory of the moment.
-function switchingDirectory(current: () => GraphDirectory): DirectoryReader {
+/** How the adapter words a request that ran out of its deadline (graph-request-runner.ts). */
+const DEADLINE_MESSAGE = "did not finish within";
+
+// The guard keeps one reader for its life; this one hands each call to the directory of the moment,
+// and shows every read's result (failures are values, never thrown) to `seen`.
+function switchingDirectory(current: () => GraphDirectory, seen: (result: unknown) => void): DirectoryReader {
+  const watched = async <T>(read: Promise<T>): Promise<T> => {
+    const result = await read;
+    seen(result);
+    return result;
+  };
   return {
-    readProtectedUsers: (options) => current().readProtectedUsers(options),
-    readRestrictedUnits: (options) => current().readRestrictedUnits(options),
-    checkUsers: (refs, options) => current().checkUsers(refs, options),
-    readRoleHolders: (role, options) => current().readRoleHolders(role, options),
+    readProtectedUsers: (options) => watched(current().readProtectedUsers(options)),
+    readRestrictedUnits: (options) => watched(current().readRestrictedUnits(options)),
+    checkUsers: (refs, options) => watched(current().checkUsers(refs, options)),
+    readRoleHolders: (role, options) => watched(current().readRoleHolders(role, options)),
     classifyFailure: (error) => current().classifyFailure(error),
     stats: () => current().stats(),
   };
@@ -157,6 +175,7 @@ export async function runSideCycle(
   faulted: boolean,
 ): Promise<SideCycle> {
   side.deadline = faulted ? "faulted" : "patient";
+  side.ranOutOfTime = false;
   side.writes.length = 0;
   side.server.clearRequests();
   let importReport: SideCycle["roleImport"];
@@ -189,6 +208,7 @@ export async function runSideCycle(
     changedUserIds: side.server.passwordChanges.map((change) => change.userId.toLowerCase()),
     requests: side.server.stats().requests,
     accounts: side.store.snapshot(),
+    ranOutOfTime: side.ranOutOfTime,
   };
   // The request log grows with every request: keep a long soak's memory flat.
   side.server.clearRequests();

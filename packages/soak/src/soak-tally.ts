@@ -34,6 +34,7 @@ export function formatSoakTally(report: FaultSoakReport): string {
     ...lines("verdicts by status (faulty side)", report.verdicts),
     ...lines("unknown verdicts by reason", report.unknownByReason),
     `    undecided accounts resolved by a later fault-free cycle ${report.unknownResolved}`,
+    `  fault-free cycle sides past the patient deadline (not injected: not held to "all decided") ${report.outOfTimeCycles}; settle cycles ${report.settleCycles}`,
     ...lines("rotation outcomes (faulty side)", report.rotations),
     `  heap after GC: first ${mib(heap[0])}, max ${mib(heap.length ? Math.max(...heap) : undefined)}, last ${mib(heap.at(-1))}${report.gcAvailable ? "" : " (no GC: not checked)"}`,
     ...lines("invariant violations (must be 0)", report.violationCounts),
