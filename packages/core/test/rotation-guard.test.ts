@@ -8,6 +8,7 @@ import {
   CAROL,
   createFixture,
   DAVE,
+  ERIN,
   HIDDEN_UNIT,
   PUBLIC_UNIT,
   standardTenant,
@@ -199,6 +200,28 @@ describe("refresh intervals (injected clock)", () => {
     await f.guard.excludeFromAutoRotation();
     await f.guard.excludeFromAutoRotation();
     expect(f.directory.calls.restrictedUnits).toBe(5);
+  });
+
+  test("units are re-read after an incomplete protected-set read, even when the next read lists the same ids", async () => {
+    const f = createFixture();
+    await f.guard.excludeFromAutoRotation();
+    expect(f.directory.calls.restrictedUnits).toBe(1);
+    // The page naming ERIN is lost: the partial set differs from the last one, so units are read (ERIN
+    // is still a member then).
+    f.directory.faults.protectedUsers = { kind: "throttled", afterCount: 2 };
+    f.advance(300_000);
+    await f.guard.excludeFromAutoRotation();
+    expect(f.directory.calls.restrictedUnits).toBe(2);
+    // ERIN leaves the unit. The next complete read lists exactly what the partial one did; comparing
+    // with the partial read would keep the unit evidence from before ERIN left.
+    f.directory.faults.protectedUsers = undefined;
+    const unit = f.directory.tenant.units[0];
+    if (unit !== undefined) unit.userIds = unit.userIds.filter((id) => id !== ERIN);
+    f.advance(300_000);
+    const report = await f.guard.excludeFromAutoRotation();
+    expect(report.snapshot.complete).toBe(true);
+    expect(await f.guard.checkProtection(ERIN)).toMatchObject({ status: "not-protected" });
+    expect(f.directory.calls.restrictedUnits).toBe(3);
   });
 
   test("excludeFromAutoRotation always refreshes the protected set", async () => {

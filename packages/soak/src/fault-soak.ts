@@ -9,11 +9,12 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { VerdictStatus } from "@rotation-exclusion/core";
 import { createSeededRandom, type SeededRandom } from "./seeded-random.js";
-import { drawFaults, SOAK_FAULT_KINDS, type SoakFaultKind } from "./soak-faults.js";
+import { drawFaults, SOAK_FAULT_KINDS, type SoakFault, type SoakFaultKind } from "./soak-faults.js";
 import {
   checkCycle,
   countVerdicts,
   expectedSettledState,
+  operatorShape,
   type SoakViolation,
   type SoakViolationKind,
   settledState,
@@ -44,8 +45,27 @@ export interface FaultSoakOptions {
   readonly drainCycles?: number;
   /** Ordinary users per tenant (all managed). Default 8. */
   readonly usersPerTenant?: number;
-  /** The adapter's per-request deadline; slow faults answer later than this. Default 400. */
+  /**
+   * The adapter's per-request deadline on cycles with injected faults; slow faults answer later than
+   * this. Default 400.
+   */
   readonly deadlineMs?: number;
+  /**
+   * The deadline on fault-free cycles (and the twin's, always). Only an injected slow answer may run a
+   * request out of time, so this one is far above what a loaded machine takes: reaching it is a hang, a
+   * defect. Default 30,000.
+   */
+  readonly patientDeadlineMs?: number;
+  /**
+   * Added to every answer of both servers, as on a machine too slow for `deadlineMs`: for the soak's own
+   * test that machine speed decides no invariant. Default 0.
+   */
+  readonly slowAnswersMs?: number;
+  /**
+   * Fault-free cycles (no directory change) a tenant may take after the drain while its reads still run
+   * past the patient deadline; past them, that counts as a hang. Default 5.
+   */
+  readonly maxSettleCycles?: number;
   /** The bearer token the fake credential hands out. Default `soak-token`. */
   readonly token?: string;
   /** Receives every log line of the adapter and the guard. Default: no logging. */
@@ -63,6 +83,10 @@ export interface FaultSoakReport {
   readonly cyclesPerTenant: number;
   /** Tenant-cycles run so far (faulty side; each twin ran as many). */
   tenantCycles: number;
+  /** Stored accounts an operator turned off by hand (record or none), over all tenants' faulty stores. */
+  operatorOwnedAccounts: number;
+  /** Stored accounts known only by UPN (no object id), over all tenants' faulty stores. */
+  upnOnlyAccounts: number;
   faultyCycles: number;
   faultFreeCycles: number;
   readonly faultsInjected: Record<SoakFaultKind, number>;
@@ -74,6 +98,13 @@ export interface FaultSoakReport {
   readonly unknownByReason: Record<string, number>;
   /** Accounts left undecided by a faulty cycle and decided by a later fault-free one. */
   unknownResolved: number;
+  /**
+   * Sides of fault-free cycles on which a read ran past the patient deadline: not injected, so not held
+   * to "everything decided" (a later clean fault-free cycle is).
+   */
+  outOfTimeCycles: number;
+  /** Extra fault-free cycles run after the drain for tenants whose last cycle ran out of time. */
+  settleCycles: number;
   readonly rotations: { rotated: number; skipped: number; failed: number };
   /** Requests the faulty side's servers answered. */
   requests: number;
@@ -95,6 +126,9 @@ const DEFAULTS = {
   drainCycles: 2,
   usersPerTenant: 8,
   deadlineMs: 400,
+  patientDeadlineMs: 30_000,
+  slowAnswersMs: 0,
+  maxSettleCycles: 5,
   token: "soak-token",
   log: undefined,
   onRound: undefined,
@@ -111,6 +145,8 @@ interface Rig {
   readonly restoreReleased: boolean;
   /** Account keys left undecided since the last fault-free cycle. */
   readonly undecided: Set<string>;
+  /** A side of the tenant's last cycle ran past the patient deadline. */
+  ranOutOfTime: boolean;
 }
 
 function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
@@ -146,8 +182,11 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
   checkOption("tenants", config.tenants, 1);
   checkOption("cycles", config.cycles, 1);
   checkOption("drainCycles", config.drainCycles, 1);
-  checkOption("usersPerTenant", config.usersPerTenant, 2);
+  checkOption("usersPerTenant", config.usersPerTenant, 4);
   checkOption("deadlineMs", config.deadlineMs, 50);
+  checkOption("patientDeadlineMs", config.patientDeadlineMs, config.deadlineMs);
+  checkOption("slowAnswersMs", config.slowAnswersMs, 0);
+  checkOption("maxSettleCycles", config.maxSettleCycles, 0);
   if (!(config.faultRate >= 0 && config.faultRate <= 1))
     throw new RangeError(`runFaultSoak: faultRate must be within [0, 1], got ${String(config.faultRate)}`);
   const startedMs = Date.now();
@@ -157,6 +196,8 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
     tenants: config.tenants,
     cyclesPerTenant: config.cycles,
     tenantCycles: 0,
+    operatorOwnedAccounts: 0,
+    upnOnlyAccounts: 0,
     faultyCycles: 0,
     faultFreeCycles: 0,
     faultsInjected: zeroes(SOAK_FAULT_KINDS),
@@ -165,6 +206,8 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
     verdicts: { protected: 0, "not-protected": 0, unknown: 0 },
     unknownByReason: {},
     unknownResolved: 0,
+    outOfTimeCycles: 0,
+    settleCycles: 0,
     rotations: { rotated: 0, skipped: 0, failed: 0 },
     requests: 0,
     heapUsedBytes: [],
@@ -174,6 +217,8 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
       "rotation-attempted-on-protected",
       "rotation-succeeded-on-protected",
       "unprotected-account-excluded",
+      "operator-record-changed",
+      "verdict-mixes-users",
       "unknown-without-reason",
       "undecided-after-fault-free-cycle",
       "store-duplicate",
@@ -187,7 +232,12 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
     report.violationCounts[violation.kind] += 1;
     if (report.violations.length < MAX_LISTED_VIOLATIONS) report.violations.push(violation);
   };
-  const sideOptions = { token: config.token, deadlineMs: config.deadlineMs, log: config.log };
+  const sideOptions = {
+    token: config.token,
+    deadlineMs: config.deadlineMs,
+    patientDeadlineMs: config.patientDeadlineMs,
+    log: config.log,
+  };
   const rigs: Rig[] = [];
   const gc = findGc();
   report.gcAvailable = gc !== undefined;
@@ -197,9 +247,21 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
       const soak = buildSoakTenant(index, tenantRng, config.usersPerTenant);
       // Half the tenants use the default (report released accounts), half restore them.
       const restoreReleased = index % 2 === 1;
+      report.operatorOwnedAccounts += soak.operatorOwned.size;
+      report.upnOnlyAccounts += soak.initialAccounts.filter(
+        (account) => account.objectId === undefined,
+      ).length;
       const faulty = await startSoakSide(soak, { ...sideOptions, restoreReleased });
       const twin = await startSoakSide(soak, { ...sideOptions, restoreReleased });
-      rigs.push({ soak, rng: tenantRng, faulty, twin, restoreReleased, undecided: new Set() });
+      rigs.push({
+        soak,
+        rng: tenantRng,
+        faulty,
+        twin,
+        restoreReleased,
+        undecided: new Set(),
+        ranOutOfTime: false,
+      });
     }
     for (let cycle = 1; cycle <= config.cycles; cycle += 1) {
       const drain = cycle > config.cycles - config.drainCycles;
@@ -209,7 +271,8 @@ export async function runFaultSoak(options: FaultSoakOptions = {}): Promise<Faul
       report.durationMs = Date.now() - startedMs;
       config.onRound?.(cycle, report);
     }
-    for (const rig of rigs) checkSettledStores(rig, config.cycles, violate);
+    const settled = await Promise.all(rigs.map((rig) => settle(rig, config, report, violate)));
+    for (const [index, rig] of rigs.entries()) checkSettledStores(rig, settled[index] as number, violate);
     checkMemory(report, config.memoryGrowthLimitBytes, violate);
   } finally {
     await Promise.all(rigs.flatMap((rig) => [rig.faulty.server.close(), rig.twin.server.close()]));
@@ -226,10 +289,9 @@ async function runTenantCycle(
   report: FaultSoakReport,
   violate: (violation: SoakViolation) => void,
 ): Promise<void> {
-  const { soak, rng, faulty, twin } = rig;
+  const { soak, rng } = rig;
   // Every draw happens before the first await, so the run replays from its seed.
   if (cycle > 1) report.mutations[mutateSoakTenant(soak, rng, cycle)] += 1;
-  const truth = protectedNow(soak.tenant);
   // Drawn whether used or not, so a shorter run replays the same prefix as a longer one.
   const faultyDraw = rng.chance(config.faultRate);
   const drawn = drawFaults(rng, { deadlineMs: config.deadlineMs });
@@ -238,31 +300,100 @@ async function runTenantCycle(
   const faults = faultFree ? [] : drawn;
   // Fault-free drain cycles import too, so a holder a faulty import missed is never lost.
   const roleImport = cycle === 1 || drain || importDraw;
+  await runCycleAndCheck(rig, cycle, { faults, roleImport, faultFree }, config, report, violate);
+}
+
+// A tenant whose last cycle ran out of the patient deadline gets fault-free cycles (no directory change,
+// no draw) until one does not, so the settled state is judged on a clean read. Answers the last cycle.
+async function settle(
+  rig: Rig,
+  config: Required<FaultSoakOptions>,
+  report: FaultSoakReport,
+  violate: (violation: SoakViolation) => void,
+): Promise<number> {
+  let cycle = config.cycles;
+  while (rig.ranOutOfTime && cycle < config.cycles + config.maxSettleCycles) {
+    cycle += 1;
+    report.settleCycles += 1;
+    const plan = { faults: [], roleImport: true, faultFree: true };
+    await runCycleAndCheck(rig, cycle, plan, config, report, violate);
+  }
+  if (rig.ranOutOfTime)
+    violate({
+      kind: "undecided-after-fault-free-cycle",
+      tenantIndex: rig.soak.index,
+      cycle,
+      side: "faulty",
+      detail: `reads still ran past the patient deadline (${config.patientDeadlineMs} ms) after ${config.maxSettleCycles} settle cycles: a hang, not a slow machine`,
+    });
+  return cycle;
+}
+
+interface CyclePlan {
+  readonly faults: readonly SoakFault[];
+  readonly roleImport: boolean;
+  readonly faultFree: boolean;
+}
+
+async function runCycleAndCheck(
+  rig: Rig,
+  cycle: number,
+  { faults, roleImport, faultFree }: CyclePlan,
+  config: Required<FaultSoakOptions>,
+  report: FaultSoakReport,
+  violate: (violation: SoakViolation) => void,
+): Promise<void> {
+  const { soak, faulty, twin } = rig;
+  const truth = protectedNow(soak.tenant);
   const handles = faults.map(({ kind, fault }) => {
     report.faultsInjected[kind] += 1;
     return { kind, handle: faulty.server.addFault(fault) };
   });
+  if (config.slowAnswersMs > 0) {
+    const slow = {
+      match: {},
+      effect: { kind: "latency", delayMs: config.slowAnswersMs },
+      times: Infinity,
+    } as const;
+    faulty.server.addFault(slow);
+    twin.server.addFault(slow);
+  }
   const [faultyCycle, twinCycle] = await Promise.all([
-    runSideCycle(soak, faulty, roleImport),
-    runSideCycle(soak, twin, roleImport),
+    runSideCycle(soak, faulty, roleImport, faults.length > 0),
+    runSideCycle(soak, twin, roleImport, false),
   ]);
   for (const { kind, handle } of handles) report.faultHits[kind] += handle.hits;
   faulty.server.clearFaults();
+  twin.server.clearFaults();
 
   report.tenantCycles += 1;
   if (faultFree) report.faultFreeCycles += 1;
   else report.faultyCycles += 1;
   report.requests += faultyCycle.requests;
+  // Only what the soak injected may leave a fault-free cycle undecided: running out of the patient
+  // deadline is the machine (or a hang, which the settle cycles catch), never a violation on its own.
+  const faultyDecides = faultFree && !faultyCycle.ranOutOfTime;
+  report.outOfTimeCycles +=
+    (faultFree && faultyCycle.ranOutOfTime ? 1 : 0) + (twinCycle.ranOutOfTime ? 1 : 0);
+  rig.ranOutOfTime = faultyCycle.ranOutOfTime || twinCycle.ranOutOfTime;
   const where = { tenantIndex: soak.index, cycle };
   for (const violation of checkCycle(
     { ...where, side: "faulty" },
     soak.tenant,
     truth,
     faultyCycle,
-    faultFree,
+    faultyDecides,
+    soak.operatorOwned,
   ))
     violate(violation);
-  for (const violation of checkCycle({ ...where, side: "twin" }, soak.tenant, truth, twinCycle, true))
+  for (const violation of checkCycle(
+    { ...where, side: "twin" },
+    soak.tenant,
+    truth,
+    twinCycle,
+    !twinCycle.ranOutOfTime,
+    soak.operatorOwned,
+  ))
     violate(violation);
 
   for (const [status, count] of Object.entries(countVerdicts(faultyCycle)))
@@ -273,7 +404,7 @@ async function runTenantCycle(
       rig.undecided.add(verdict.accountId ?? verdict.userPrincipalName ?? "?");
     }
   }
-  if (faultFree) {
+  if (faultyDecides) {
     // checkCycle has already flagged anything still undecided after this fault-free cycle.
     report.unknownResolved += rig.undecided.size;
     rig.undecided.clear();
@@ -292,6 +423,13 @@ function checkSettledStores(rig: Rig, cycle: number, violate: (violation: SoakVi
   const state = (side: SoakSide) =>
     new Map(
       side.store.snapshot().map((account) => {
+        // An operator's account settles where the operator left it, protected or not (rule 4).
+        const left = rig.soak.operatorOwned.get(account.key);
+        if (left !== undefined) {
+          const operator = (shape: typeof account | typeof left) =>
+            `${account.key} operator ${operatorShape(shape)}`;
+          return [account.key, { actual: operator(account), expected: operator(left) }];
+        }
         const userId = userIdOf(tenant, account);
         const isProtected = userId !== undefined && truth.has(userId);
         return [

@@ -24,6 +24,7 @@ function cycle(overrides: Partial<SideCycle>): SideCycle {
     changedUserIds: [],
     requests: 0,
     accounts: [],
+    ranOutOfTime: false,
     ...overrides,
   };
 }
@@ -85,6 +86,77 @@ describe("soak invariants", () => {
     expect(kinds(cycle({ accounts: [{ ...pending, record: undefined }, upnTwin] }))).toEqual([
       "store-duplicate",
     ]);
+  });
+
+  it("flags any write to an account an operator turned off, and any change to it", () => {
+    const record = {
+      kind: "exclusion" as const,
+      changedBy: "operator:helpdesk",
+      reasonCode: "not-restricted" as const,
+      reason: "by hand",
+      unitIds: [],
+      evidence: [],
+      changedAt: "2024-01-01T00:00:00.000Z",
+    };
+    const left = { key: plain, objectId: plain, autoRotate: false, record };
+    const operatorOwned = new Map([[plain, left]]);
+    const check = (c: SideCycle) =>
+      checkCycle(where, tenant, truth, c, false, operatorOwned).map((v) => v.kind);
+    expect(check(cycle({ accounts: [{ ...left, version: "1" }] }))).toEqual([]);
+    // Released as if it were ours: the record is no longer the operator's.
+    const released = { ...left, version: "2", record: { ...record, releasedAt: "2024-01-02T00:00:00.000Z" } };
+    const write = {
+      key: plain,
+      objectId: plain,
+      userPrincipalName: undefined,
+      autoRotate: false,
+      recordKind: "exclusion" as const,
+      recordChangedBy: "operator:helpdesk",
+      recordReleased: true,
+    };
+    expect(check(cycle({ writes: [write], accounts: [released] }))).toEqual([
+      "operator-record-changed",
+      "operator-record-changed",
+    ]);
+    // Turned back on (restored), or overwritten with our record.
+    expect(
+      check(cycle({ accounts: [{ ...left, version: "2", autoRotate: true, record: undefined }] })),
+    ).toEqual(["operator-record-changed"]);
+    const ours = { ...record, changedBy: "rotation-exclusion" };
+    expect(check(cycle({ accounts: [{ ...left, version: "2", record: ours }] }))).toEqual([
+      "operator-record-changed",
+    ]);
+  });
+
+  it("flags a verdict that names one user's id with another user's UPN", () => {
+    const verdict = {
+      accountId: guarded,
+      userPrincipalName: tenant.users.get(plain)?.userPrincipalName ?? null,
+      status: "protected" as const,
+      reasonCode: "unit-member" as const,
+      reason: "member",
+      evidence: [],
+      unitIds: [],
+      observedAt: "2024-01-01T00:00:00.000Z",
+    };
+    const outcome = { key: plain, verdict, write: undefined };
+    const exclusion = {
+      excluded: [outcome],
+      alreadyExcluded: [],
+      deferred: [],
+      released: { newly: [], still: [] },
+      restored: [],
+      activated: [],
+      conflicts: [],
+      errors: [],
+    } as unknown as SideCycle["exclusion"];
+    expect(kinds(cycle({ exclusion }))).toEqual(["verdict-mixes-users"]);
+    const same = { ...verdict, userPrincipalName: tenant.users.get(guarded)?.userPrincipalName ?? null };
+    const fine = {
+      ...exclusion,
+      excluded: [{ ...outcome, verdict: same }],
+    } as unknown as SideCycle["exclusion"];
+    expect(kinds(cycle({ exclusion: fine }))).toEqual([]);
   });
 
   it("flags a cycle that threw", () => {

@@ -13,7 +13,7 @@ import {
   type Verdict,
   type VerdictStatus,
 } from "@rotation-exclusion/core";
-import type { RotationCycleReport, TenantModel } from "@rotation-exclusion/testing";
+import type { InitialManagedAccount, RotationCycleReport, TenantModel } from "@rotation-exclusion/testing";
 
 /** What went wrong, in a fixed list (the tally counts each; a clean run has none). */
 export type SoakViolationKind =
@@ -21,6 +21,8 @@ export type SoakViolationKind =
   | "rotation-attempted-on-protected"
   | "rotation-succeeded-on-protected"
   | "unprotected-account-excluded"
+  | "operator-record-changed"
+  | "verdict-mixes-users"
   | "unknown-without-reason"
   | "undecided-after-fault-free-cycle"
   | "store-duplicate"
@@ -65,6 +67,11 @@ export interface SideCycle {
   readonly requests: number;
   /** The store after the cycle. */
   readonly accounts: readonly ManagedAccount[];
+  /**
+   * A read ran out of the patient deadline on a cycle without injected faults: not something the soak
+   * injected, so the cycle is not held to "everything decided" (a later clean one is).
+   */
+  readonly ranOutOfTime: boolean;
 }
 
 const UNKNOWN_REASON_CODES: ReadonlySet<string> = new Set(
@@ -154,6 +161,7 @@ export interface CycleWhere {
 /**
  * Checks one side's cycle. `protectedIds` is the ground truth during the cycle (the directory does not
  * change within a cycle); `faultFree` says no fault was active, so everything must have been decided.
+ * `operatorOwned`: the accounts an operator turned off by hand, as the operator left them.
  */
 export function checkCycle(
   where: CycleWhere,
@@ -161,6 +169,7 @@ export function checkCycle(
   protectedIds: ReadonlySet<string>,
   cycle: SideCycle,
   faultFree: boolean,
+  operatorOwned: ReadonlyMap<string, InitialManagedAccount> = new Map(),
 ): SoakViolation[] {
   const violations: SoakViolation[] = [];
   const add = (kind: SoakViolationKind, detail: string) => violations.push({ ...where, kind, detail });
@@ -190,7 +199,19 @@ export function checkCycle(
         `account ${write.key} was excluded (autoRotate ${write.autoRotate}) but is not protected`,
       );
   }
+  checkOperatorOwned(cycle, operatorOwned, add);
   for (const verdict of verdictsOf(cycle)) {
+    // Rule 9: a verdict names one user; an id and a UPN of two different users mix them.
+    const named = verdict.accountId === null ? undefined : tenant.users.get(verdict.accountId.toLowerCase());
+    if (
+      named !== undefined &&
+      verdict.userPrincipalName !== null &&
+      named.userPrincipalName.toLowerCase() !== verdict.userPrincipalName.toLowerCase()
+    )
+      add(
+        "verdict-mixes-users",
+        `a ${verdict.status} verdict names user ${named.id} and the UPN ${verdict.userPrincipalName} of another`,
+      );
     if (verdict.status !== "unknown") continue;
     if (
       !UNKNOWN_REASON_CODES.has(verdict.reasonCode) ||
@@ -210,6 +231,37 @@ export function checkCycle(
   if (faultFree) checkSettled(cycle, add);
   checkNoDuplicates(tenant, cycle.accounts, add);
   return violations;
+}
+
+/** An operator's choice is never undone (0012, rule 4): no write to their accounts, and they stay as left. */
+function checkOperatorOwned(
+  cycle: SideCycle,
+  operatorOwned: ReadonlyMap<string, InitialManagedAccount>,
+  add: (kind: SoakViolationKind, detail: string) => void,
+): void {
+  for (const write of cycle.writes) {
+    if (operatorOwned.has(write.key))
+      add(
+        "operator-record-changed",
+        `account ${write.key}, turned off by an operator, was written (autoRotate ${write.autoRotate}, record by ${write.recordChangedBy ?? "nobody"})`,
+      );
+  }
+  for (const account of cycle.accounts) {
+    const left = operatorOwned.get(account.key);
+    if (left !== undefined && operatorShape(account) !== operatorShape(left))
+      add(
+        "operator-record-changed",
+        `account ${account.key} is ${operatorShape(account)}, an operator left it ${operatorShape(left)}`,
+      );
+  }
+}
+
+/** What an operator decides about an account: the toggle and the record, compared whole. */
+export function operatorShape(account: {
+  readonly autoRotate: boolean;
+  readonly record?: ManagedAccount["record"];
+}): string {
+  return `autoRotate=${account.autoRotate} record=${JSON.stringify(account.record ?? null)}`;
 }
 
 function checkSettled(cycle: SideCycle, add: (kind: SoakViolationKind, detail: string) => void): void {

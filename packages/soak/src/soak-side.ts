@@ -6,11 +6,12 @@
 import {
   type AccountStore,
   createRotationGuard,
+  type DirectoryReader,
   type Logger,
   type ManagedAccount,
   type RotationGuard,
 } from "@rotation-exclusion/core";
-import { createGraphDirectory } from "@rotation-exclusion/graph-adapter";
+import { createGraphDirectory, type GraphDirectory } from "@rotation-exclusion/graph-adapter";
 import {
   createInMemoryAccountStore,
   createRotationEngine,
@@ -31,6 +32,10 @@ export interface SoakSide {
   readonly engine: RotationEngine;
   /** Writes the store accepted since the last {@link runSideCycle}. */
   readonly writes: RecordedWrite[];
+  /** Which deadline the guard's reads run under: the short one only while the soak injects faults. */
+  deadline: "faulted" | "patient";
+  /** A read under the patient deadline ran out of time since the last {@link runSideCycle}. */
+  ranOutOfTime: boolean;
 }
 
 /** How a side is set up. */
@@ -38,8 +43,13 @@ export interface SoakSideOptions {
   readonly restoreReleased: boolean;
   /** The bearer token the fake credential hands out. */
   readonly token: string;
-  /** The adapter's per-request deadline. */
+  /** The adapter's per-request deadline on cycles with injected faults (slow faults answer after it). */
   readonly deadlineMs: number;
+  /**
+   * The deadline on every other cycle. Nothing injected is slow there, so only a hang should reach it,
+   * never a slow machine: an invariant must not depend on how fast the machine is.
+   */
+  readonly patientDeadlineMs: number;
   /** Receives every log line (adapter and guard); absent: no logging at all. */
   readonly log: ((line: string) => void) | undefined;
 }
@@ -92,22 +102,30 @@ export async function startSoakSide(soak: SoakTenant, options: SoakSideOptions):
   const credential = {
     getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
   };
-  const directory = createGraphDirectory({
-    tenantId: soak.tenant.tenantId,
-    credential,
-    baseUrl: server.url,
-    ca: server.ca,
-    retry: {
-      maxAttempts: 3,
-      baseDelayMs: 2,
-      maxDelayMs: 20,
-      deadlineMs: options.deadlineMs,
-      maxRetryAfterMs: 300,
+  const directoryWith = (deadlineMs: number) =>
+    createGraphDirectory({
+      tenantId: soak.tenant.tenantId,
+      credential,
+      baseUrl: server.url,
+      ca: server.ca,
+      retry: { maxAttempts: 3, baseDelayMs: 2, maxDelayMs: 20, deadlineMs, maxRetryAfterMs: 300 },
+      ...(log === undefined
+        ? {}
+        : { logger: pino({ level: "debug" }, { write: (text: string) => log(text) }) }),
+    });
+  const directories = {
+    faulted: directoryWith(options.deadlineMs),
+    patient: directoryWith(options.patientDeadlineMs),
+  };
+  const side = { deadline: "patient" as SoakSide["deadline"], ranOutOfTime: false };
+  const directory = switchingDirectory(
+    () => directories[side.deadline],
+    (result) => {
+      // Nothing injected is slow under the patient deadline: running out of it is the machine (or a hang).
+      if (side.deadline === "patient" && JSON.stringify(result).includes(DEADLINE_MESSAGE))
+        side.ranOutOfTime = true;
     },
-    ...(log === undefined
-      ? {}
-      : { logger: pino({ level: "debug" }, { write: (text: string) => log(text) }) }),
-  });
+  );
   const guard = createRotationGuard({
     tenantId: soak.tenant.tenantId,
     directory,
@@ -122,15 +140,42 @@ export async function startSoakSide(soak: SoakTenant, options: SoakSideOptions):
     accounts,
     guard,
   });
-  return { server, store, guard, engine, writes };
+  return Object.assign(side, { server, store, guard, engine, writes });
 }
 
-/** Runs one cycle on a side: an optional role import, the exclusion run, then the rotation cycle. */
+/** How the adapter words a request that ran out of its deadline (graph-request-runner.ts). */
+const DEADLINE_MESSAGE = "did not finish within";
+
+// The guard keeps one reader for its life; this one hands each call to the directory of the moment,
+// and shows every read's result (failures are values, never thrown) to `seen`.
+function switchingDirectory(current: () => GraphDirectory, seen: (result: unknown) => void): DirectoryReader {
+  const watched = async <T>(read: Promise<T>): Promise<T> => {
+    const result = await read;
+    seen(result);
+    return result;
+  };
+  return {
+    readProtectedUsers: (options) => watched(current().readProtectedUsers(options)),
+    readRestrictedUnits: (options) => watched(current().readRestrictedUnits(options)),
+    checkUsers: (refs, options) => watched(current().checkUsers(refs, options)),
+    readRoleHolders: (role, options) => watched(current().readRoleHolders(role, options)),
+    classifyFailure: (error) => current().classifyFailure(error),
+    stats: () => current().stats(),
+  };
+}
+
+/**
+ * Runs one cycle on a side: an optional role import, the exclusion run, then the rotation cycle.
+ * `faulted`: the soak injected faults for this cycle, so reads run under the short deadline.
+ */
 export async function runSideCycle(
   soak: SoakTenant,
   side: SoakSide,
   roleImport: boolean,
+  faulted: boolean,
 ): Promise<SideCycle> {
+  side.deadline = faulted ? "faulted" : "patient";
+  side.ranOutOfTime = false;
   side.writes.length = 0;
   side.server.clearRequests();
   let importReport: SideCycle["roleImport"];
@@ -163,6 +208,7 @@ export async function runSideCycle(
     changedUserIds: side.server.passwordChanges.map((change) => change.userId.toLowerCase()),
     requests: side.server.stats().requests,
     accounts: side.store.snapshot(),
+    ranOutOfTime: side.ranOutOfTime,
   };
   // The request log grows with every request: keep a long soak's memory flat.
   side.server.clearRequests();

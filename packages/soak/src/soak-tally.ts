@@ -28,11 +28,13 @@ export function formatSoakTally(report: FaultSoakReport): string {
   const out = [
     `Fault soak, seed ${report.seed}: ${report.tenants} tenants x ${report.cyclesPerTenant} cycles`,
     `  tenant-cycles ${report.tenantCycles} (faulty ${report.faultyCycles}, fault-free ${report.faultFreeCycles}), each with a never-faulted twin; ${report.requests} requests on the faulty side; ${(report.durationMs / 1000).toFixed(1)} s`,
+    `  stored accounts per run: ${report.operatorOwnedAccounts} turned off by an operator, ${report.upnOnlyAccounts} known only by UPN`,
     ...lines("faults injected by kind", report.faultsInjected, report.faultHits),
     ...lines("directory changes between cycles", report.mutations),
     ...lines("verdicts by status (faulty side)", report.verdicts),
     ...lines("unknown verdicts by reason", report.unknownByReason),
     `    undecided accounts resolved by a later fault-free cycle ${report.unknownResolved}`,
+    `  fault-free cycle sides past the patient deadline (not injected: not held to "all decided") ${report.outOfTimeCycles}; settle cycles ${report.settleCycles}`,
     ...lines("rotation outcomes (faulty side)", report.rotations),
     `  heap after GC: first ${mib(heap[0])}, max ${mib(heap.length ? Math.max(...heap) : undefined)}, last ${mib(heap.at(-1))}${report.gcAvailable ? "" : " (no GC: not checked)"}`,
     ...lines("invariant violations (must be 0)", report.violationCounts),

@@ -3,6 +3,7 @@
  * restricted units appear and disappear, and the Global Administrator role gains holders (so role
  * imports keep bringing new accounts in). All draws come from the tenant's own seeded stream.
  */
+import type { AutoRotateRecord } from "@rotation-exclusion/core";
 import {
   BUILT_IN_ROLES,
   deterministicGuid,
@@ -39,24 +40,48 @@ export interface SoakTenant {
   readonly index: number;
   readonly tenant: TenantModel;
   readonly initialAccounts: readonly InitialManagedAccount[];
+  /**
+   * Accounts an operator turned off by hand (a record of theirs, or none at all), by key: core must
+   * never turn them back on, release them or overwrite their record (0012, rule 4).
+   */
+  readonly operatorOwned: ReadonlyMap<string, InitialManagedAccount>;
   /** Distinguishes ids minted by later mutations. */
   readonly idSeed: string;
 }
 
 const GLOBAL_ADMINISTRATOR = BUILT_IN_ROLES[SOAK_ROLE];
 
+/** The record an operator leaves when turning rotation off by hand: not ours, so never ours to undo. */
+export const OPERATOR_RECORD: AutoRotateRecord = {
+  kind: "exclusion",
+  changedBy: "operator:helpdesk",
+  reasonCode: "not-restricted",
+  reason: "Turned off by hand: the helpdesk rotates this account itself",
+  unitIds: [],
+  evidence: [],
+  changedAt: "2026-01-01T00:00:00.000Z",
+};
+
 /**
- * Builds tenant number `index`: ordinary users in the store (one known only by its UPN), role holders
- * outside it, one or two restricted units, an ordinary unit, and a group inside a restricted unit (which
- * protects none of its members: membership is never transitive).
+ * Builds tenant number `index`: ordinary users in the store, role holders outside it, one or two
+ * restricted units, an ordinary unit, and a group inside a restricted unit (which protects none of its
+ * members: membership is never transitive). Among the stored accounts: one an operator excluded with a
+ * record of their own, one an operator turned off without a record, and the last known only by its UPN
+ * (in every third tenant also protected and a role holder from the start, in another third also
+ * excluded by an operator).
  */
 export function buildSoakTenant(index: number, rng: SeededRandom, usersPerTenant: number): SoakTenant {
   const idSeed = `soak-${rng.seed}-${index}`;
   const t = tenantBuilder({ seed: idSeed, domain: `soak${index}.example` });
   const users = t.users(usersPerTenant, "user");
   const admins = [t.user("admin-a"), t.user("admin-b")];
+  const upnOnly = users[users.length - 1] as string;
+  const upnOnlyProtected = index % 3 === 0;
   const pick = () => rng.pick(users);
-  t.unit("Emergency access", { restricted: true, members: [users[0] as string, admins[0] as string] });
+  t.unit("Emergency access", {
+    restricted: true,
+    members: [users[0] as string, admins[0] as string, ...(upnOnlyProtected ? [upnOnly] : [])],
+  });
   if (rng.chance(0.7)) t.unit("Finance", { restricted: true, members: [pick(), pick()].filter(unique) });
   t.unit("Sales", { members: [pick(), pick()].filter(unique) });
   const group = t.group("Helpdesk", { members: [pick()] });
@@ -64,15 +89,28 @@ export function buildSoakTenant(index: number, rng: SeededRandom, usersPerTenant
   t.assignRole(SOAK_ROLE, users[0] as string);
   t.assignRole(SOAK_ROLE, admins[0] as string);
   t.assignRole(SOAK_ROLE, admins[1] as string, { kind: "eligible" });
+  // A holder the store knows only by UPN: a role import must not add it a second time (rule 9).
+  if (upnOnlyProtected) t.assignRole(SOAK_ROLE, upnOnly);
   const tenant = t.build();
   const initialAccounts = users.map((id, position): InitialManagedAccount => {
     const upn = tenant.users.get(id)?.userPrincipalName as string;
     // The last account is known only by UPN, so every exclusion run resolves it through $batch.
-    return position === users.length - 1
-      ? { key: `upn:${upn}`, userPrincipalName: upn, autoRotate: true }
-      : { key: id, objectId: id, userPrincipalName: upn, autoRotate: true };
+    if (id === upnOnly) {
+      return index % 3 === 2
+        ? { key: `upn:${upn}`, userPrincipalName: upn, autoRotate: false, record: OPERATOR_RECORD }
+        : { key: `upn:${upn}`, userPrincipalName: upn, autoRotate: true };
+    }
+    const account = { key: id, objectId: id, userPrincipalName: upn };
+    if (position === 1) return { ...account, autoRotate: false, record: OPERATOR_RECORD };
+    if (position === 2) return { ...account, autoRotate: false };
+    return { ...account, autoRotate: true };
   });
-  return { index, tenant, initialAccounts, idSeed };
+  const operatorOwned = new Map(
+    initialAccounts
+      .filter((account) => !account.autoRotate)
+      .map((account) => [account.key ?? (account.objectId as string), account] as const),
+  );
+  return { index, tenant, initialAccounts, operatorOwned, idSeed };
 }
 
 function unique<T>(value: T, position: number, all: readonly T[]): boolean {

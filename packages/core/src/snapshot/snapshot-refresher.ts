@@ -295,6 +295,9 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
       previous === undefined ||
       // Without the primary signal, units are the only signal: they must be as fresh as the snapshot.
       protectedRead.primarySignal !== "available" ||
+      // A partial set is no baseline: the ids on its lost pages may have changed (a user left a unit)
+      // with the next complete read listing exactly what the partial one did.
+      !previous.protectedRead.complete ||
       !sameIds(previous.protectedIds, protectedIds) ||
       previous.unitReadIncomplete ||
       unitsAgeMs >= options.unitEvidenceMaxAgeMs;
