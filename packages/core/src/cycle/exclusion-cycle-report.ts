@@ -59,6 +59,11 @@ export interface TenantCycleResult {
   /** Why the snapshot was incomplete (`throttled`, `permission-missing`, ...). */
   readonly incompleteReason?: UnknownReasonCode | undefined;
   /**
+   * Snapshot refreshes in a row (across cycles, restarts and workers when a snapshot store is given)
+   * that ended incomplete, this run's included; 0 when complete, `undefined` when it got no snapshot.
+   */
+  readonly incompleteStreak?: number | undefined;
+  /**
    * Set when the tenant's run had not settled `stopGraceMs` after it was stopped: it was left to finish
    * on its own (it starts no new write), and this says what may still be in flight.
    */

@@ -234,6 +234,7 @@ export async function excludeFromAutoRotation(
       protectedUserCount: snapshot.protectedUsers.size,
       restrictedUnitCount: snapshot.units.length,
       findings: snapshot.findings,
+      incompleteStreak: ctx.refresher.incompleteStreak(),
     },
     excluded: lists.excluded,
     alreadyExcluded: lists.alreadyExcluded,

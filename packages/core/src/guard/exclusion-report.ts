@@ -37,6 +37,11 @@ export interface SnapshotSummary {
   readonly protectedUserCount: number;
   readonly restrictedUnitCount: number;
   readonly findings: readonly Finding[];
+  /**
+   * Snapshot refreshes in a row, this one included, that ended incomplete (0 when complete). Kept beside
+   * the snapshot in the snapshot store, so it survives a restart and a change of worker.
+   */
+  readonly incompleteStreak: number;
 }
 
 /** How long each phase took (ms, by the guard's clock). */

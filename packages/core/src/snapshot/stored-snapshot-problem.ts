@@ -62,6 +62,12 @@ export function storedSnapshotProblem(value: unknown, tenantId: string, nowMs: n
       return "lastCompleteAtMs after the stored read";
     }
   }
+  if (
+    value.incompleteStreak !== undefined &&
+    !(Number.isSafeInteger(value.incompleteStreak) && (value.incompleteStreak as number) >= 0)
+  ) {
+    return "bad incompleteStreak";
+  }
   const p = value.protectedRead;
   if (
     !isRecord(p) ||
