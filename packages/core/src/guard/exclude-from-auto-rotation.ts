@@ -235,6 +235,7 @@ export async function excludeFromAutoRotation(
       restrictedUnitCount: snapshot.units.length,
       findings: snapshot.findings,
       incompleteStreak: ctx.refresher.incompleteStreak(),
+      ...(snapshot.incompleteCause ? { incompleteReason: snapshot.incompleteCause.reasonCode } : {}),
     },
     excluded: lists.excluded,
     alreadyExcluded: lists.alreadyExcluded,

@@ -13,7 +13,7 @@ import type {
 } from "../ports/directory-reader.js";
 import type { Logger } from "../ports/logger.js";
 import { type SnapshotStore, STORED_SNAPSHOT_VERSION, type StoredSnapshot } from "../ports/snapshot-store.js";
-import { type SafeSpan, startSpan } from "../telemetry/core-telemetry.js";
+import { type SafeSpan, startSpan, withSpan } from "../telemetry/core-telemetry.js";
 import { ATTR } from "../telemetry/cycle-telemetry.js";
 import { recordRefresh } from "../telemetry/snapshot-telemetry.js";
 import { storedSnapshotProblem } from "./stored-snapshot-problem.js";
@@ -240,7 +240,8 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
   function startFlight(): Flight {
     const controller = new AbortController();
     const span = startSpan("rotation_exclusion.snapshot_refresh", { [ATTR.tenantId]: options.tenantId });
-    const promise = refresh(controller.signal, span);
+    // The reads run under the refresh's span, so the directory's Graph requests are its children.
+    const promise = withSpan(span, () => refresh(controller.signal, span));
     // A refresh that rejected (aborted) still ends its span; one that resolved ended it in recordRefresh.
     promise.catch(() => {
       span.fail("aborted");
