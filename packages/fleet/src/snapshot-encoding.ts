@@ -66,6 +66,8 @@ export function encodeSnapshot(snapshot: StoredSnapshot): Buffer {
     snapshot.lastCompleteAtMs ?? null,
     [SIGNALS.indexOf(p.primarySignal), p.complete ? 1 : 0, p.users.map(userOut), failureOut(p.failure)],
     [u.complete ? 1 : 0, u.units.map(unitOut), failureOut(u.failure)],
+    // Last, so that records written before it existed still decode (without a streak).
+    ...(snapshot.incompleteStreak === undefined ? [] : [snapshot.incompleteStreak]),
   ]);
   const plain = Buffer.from(json, "utf8");
   if (plain.length <= DEFLATE_ABOVE_BYTES) return Buffer.concat([Buffer.of(PLAIN), plain]);
@@ -146,7 +148,7 @@ export function decodeSnapshot(bytes: Buffer, key: string): StoredSnapshot {
         : marker === DEFLATED
           ? inflateRawSync(bytes.subarray(1))
           : fail("unknown marker");
-    const [format, tenantId, protectedAtMs, unitsAtMs, lastCompleteAtMs, p, u] = arrayOf(
+    const [format, tenantId, protectedAtMs, unitsAtMs, lastCompleteAtMs, p, u, incompleteStreak] = arrayOf(
       JSON.parse(body.toString("utf8")),
       "record",
     );
@@ -164,6 +166,11 @@ export function decodeSnapshot(bytes: Buffer, key: string): StoredSnapshot {
       protectedAtMs: protectedAtMs as number,
       unitsAtMs: unitsAtMs as number,
       ...(typeof lastCompleteAtMs === "number" ? { lastCompleteAtMs } : {}),
+      ...(incompleteStreak === undefined
+        ? {}
+        : Number.isSafeInteger(incompleteStreak) && (incompleteStreak as number) >= 0
+          ? { incompleteStreak: incompleteStreak as number }
+          : fail("incomplete streak")),
       protectedRead: {
         primarySignal,
         complete: flag(protectedComplete, "protected complete"),
