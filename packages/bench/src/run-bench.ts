@@ -8,6 +8,7 @@
  *   documented limits); the table labels them.
  * - `classify`: deciding 50,000 and 100,000 accounts against a warm snapshot, interleaved, CPU.
  * - `quiet-cpu`: client CPU of a quiet tenant-cycle against a bare fetch of the same GET.
+ * - `telemetry-cpu`: the same cycle with no OpenTelemetry SDK registered vs with one (telemetry-cpu.ts).
  * - `heap`: heap retained per quiet tenant after GC.
  * - `production`: mixed tenant sizes, latency with a long tail, cycles back to back without resetting any
  *   throttle bucket, evidence expiry and a protected-set change.
@@ -38,7 +39,20 @@ const ACCOUNTS = QUICK ? [20] : list(process.env.BENCH_ACCOUNTS, [20, 1_000, 10_
 const TENANTS = QUICK ? [3] : list(process.env.BENCH_TENANTS, [1, 100, 1_000]);
 const LATENCY_MS = QUICK ? 1 : Number(process.env.BENCH_LATENCY_MS ?? 50);
 const SPREAD = QUICK ? 0 : Number(process.env.BENCH_LATENCY_SPREAD ?? 0.6);
-const SECTIONS = ["a", "b", "c", "d", "e", "classify", "quiet-cpu", "heap", "production", "scale", "fleet"];
+const SECTIONS = [
+  "a",
+  "b",
+  "c",
+  "d",
+  "e",
+  "classify",
+  "quiet-cpu",
+  "telemetry-cpu",
+  "heap",
+  "production",
+  "scale",
+  "fleet",
+];
 const only = new Set(process.env.BENCH_ONLY?.split(",") ?? SECTIONS);
 const NAMES: Record<Strategy, string> = {
   a: "(a) ours: flag query + cached unit evidence",
@@ -312,6 +326,33 @@ async function quietCpuSection(): Promise<void> {
   );
 }
 
+async function telemetryCpuSection(): Promise<void> {
+  const server = await serverFor("mixed", 0);
+  const tenants = QUICK ? 3 : 1_000;
+  const result = await runCell(
+    { kind: "telemetry-cpu", tenants, rounds: QUICK ? 2 : 15, ...address(server) },
+    server,
+  );
+  if (result.kind !== "telemetry-cpu") throw new Error("not a telemetry-cpu result");
+  expectCount("telemetry-cpu: requests per quiet tenant-cycle", result.steady.requests / tenants, 1);
+  // Per quiet tenant: its run, its snapshot refresh and its one GET; plus the cycle's own span.
+  expectCount("telemetry-cpu: spans per instrumented cycle", result.spansPerCycle, 1 + 3 * tenants);
+  if (QUICK && result.metricPointsPerCycle === 0) failures.push("telemetry-cpu: no metric point collected");
+  const ratio = result.withSdkCpuMs / result.withoutSdkCpuMs;
+  print(
+    `## Client CPU of a quiet tenant-cycle with OpenTelemetry
+
+${fmtInt(tenants)} mixed tenants, steady, ${result.rounds} rounds interleaved: no SDK registered (the API's no-ops) vs the SDK with in-memory exporters, the AsyncLocalStorage context manager and metrics collected after every cycle; medians per tenant.
+
+` +
+      `| no SDK | with the SDK | ratio | spans per cycle | metric points per cycle |
+|--:|--:|--:|--:|--:|
+` +
+      `| ${result.withoutSdkCpuMs.toFixed(3)} ms | ${result.withSdkCpuMs.toFixed(3)} ms | ${ratio.toFixed(3)}× | ${fmtInt(result.spansPerCycle)} | ${fmtInt(result.metricPointsPerCycle)} |
+`,
+  );
+}
+
 async function heapSection(): Promise<void> {
   const server = await serverFor("mixed", 0);
   const tenants = QUICK ? 3 : 10_000;
@@ -417,6 +458,7 @@ async function main(): Promise<void> {
     await strategyTable();
     if (only.has("classify")) await classifySection();
     if (only.has("quiet-cpu")) await quietCpuSection();
+    if (only.has("telemetry-cpu")) await telemetryCpuSection();
     if (only.has("heap")) await heapSection();
     if (only.has("production")) await productionSection();
     if (only.has("scale")) await scaleSection();
