@@ -17,7 +17,8 @@ import {
 import { afterEach, describe, expect, test } from "vitest";
 import { createFakeDirectory, type FakeFaults } from "./directory-fixture.js";
 import { createFakeStore, type SeedAccount } from "./fake-store.js";
-import { BOB, standardAccounts, standardTenant } from "./guard-fixture.js";
+import { BOB, createFixture, ERIN, standardAccounts, standardTenant } from "./guard-fixture.js";
+import { GLOBAL_ADMIN, roleTenant } from "./role-fixture.js";
 import { captureTelemetry, everyAttributeValue, total } from "./telemetry-capture.js";
 
 const QUIET = "aaaaaaaa-0000-4000-8000-000000000001";
@@ -202,6 +203,42 @@ describe("core telemetry", () => {
     expect(gauge.map((point) => point.value)).toEqual([0]);
     const stored = await snapshotStore.load(THROTTLED);
     expect(stored?.incompleteStreak).toBe(0);
+  });
+
+  test("a role import of Global Administrators says how many of them are protected, without naming them", async () => {
+    await using telemetry = captureTelemetry();
+    // Alice is the only Global Administrator in a restricted unit (Carol and Bob are not protected).
+    const short = createFixture({ tenant: roleTenant(), accounts: [] });
+    await short.guard.applyRoleImport(await short.guard.planRoleImport({ roles: ["Global Administrator"] }));
+    // Erin, in the restricted unit too, becomes a Global Administrator: two are protected.
+    const tenant = roleTenant();
+    tenant.roles?.find((role) => role.id === GLOBAL_ADMIN)?.holders.push({ principalId: ERIN });
+    const enough = createFixture({ tenant, accounts: [] });
+    await enough.guard.applyRoleImport(
+      await enough.guard.planRoleImport({ roles: ["Global Administrator"] }),
+    );
+    // A role import of another role says nothing about Global Administrators.
+    const other = createFixture({ tenant: roleTenant(), accounts: [] });
+    await other.guard.applyRoleImport(
+      await other.guard.planRoleImport({ roles: ["Helpdesk Administrator"] }),
+    );
+
+    const imports = telemetry.spans().filter((span) => span.name === "rotation_exclusion.role_import");
+    expect(
+      imports.map(
+        (span) => span.attributes["rotation_exclusion.role_import.global_administrators.protected"],
+      ),
+    ).toEqual([1, 2, undefined]);
+    const points = await telemetry.points("rotation_exclusion.role_import.runs");
+    const runs = (bucket: string) =>
+      total(points, "rotation_exclusion.role_import.runs", {
+        "rotation_exclusion.role_import.global_administrators.protected": bucket,
+      });
+    expect(runs("1")).toBe(1);
+    expect(runs("2+")).toBe(1);
+    expect(runs("0")).toBe(0);
+    expect(total(points, "rotation_exclusion.role_import.runs")).toBe(3);
+    expect(everyAttributeValue(telemetry.spans(), points).join("\n")).not.toContain("@contoso.test");
   });
 
   test("a tracer and a meter that throw change no verdict and fail no tenant", async () => {

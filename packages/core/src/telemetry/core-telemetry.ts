@@ -22,6 +22,7 @@ export interface CoreInstruments {
   readonly snapshotAge: Histogram;
   readonly streakExceeded: Counter;
   readonly streakTenants: Gauge;
+  readonly roleImports: Counter;
 }
 
 function createInstruments(meter: Meter): CoreInstruments {
@@ -54,6 +55,11 @@ function createInstruments(meter: Meter): CoreInstruments {
       unit: "{run}",
       description:
         "Tenant runs whose snapshot was incomplete for at least the threshold's number of refreshes in a row.",
+    }),
+    roleImports: meter.createCounter("rotation_exclusion.role_import.runs", {
+      unit: "{import}",
+      description:
+        "Role imports applied, by how many tenant-wide Global Administrators they found protected (0, 1, 2+).",
     }),
     streakTenants: meter.createGauge("rotation_exclusion.cycle.incomplete_streak.tenants", {
       unit: "{tenant}",
