@@ -6,7 +6,9 @@
  * 1. No file under `packages/<name>/src` imports from a `test/` folder.
  * 2. A file under `packages/<name>/test` imports no package's sources (`../src/...`): it uses package
  *    entry points, the way a user does, and test helpers.
- * 3. Core's sources import nothing but core's own modules (no I/O, no Graph SDK, no Azure types).
+ * 3. Core's sources import nothing but core's own modules (no I/O, no Graph SDK, no Azure types), and
+ *    `@opentelemetry/api`: the API does no I/O and is a no-op until the host registers an SDK
+ *    (docs/decisions/0021-telemetry.md).
  * 4. Neither core nor the Graph adapter loads `@rotation-exclusion/testing` outside tests.
  * 5. The CLI loads the testing kit only for the demo: `demo-run.ts` is the one module that imports it,
  *    and it is itself imported only by a dynamic `import()`, so `scan` and `audit` never load the kit.
@@ -65,7 +67,8 @@ for (const name of readdirSync(packagesDir)) {
       if (specifier.startsWith(".") && /(^|\/)test\//.test(specifier)) {
         problems.push(`${where(path)} imports ${specifier}: src/ never imports from a test/ folder (rule 1)`);
       }
-      if (name === "core" && !specifier.startsWith(".") && !isTest(path) && !typeOnly) {
+      const telemetryApi = specifier === "@opentelemetry/api";
+      if (name === "core" && !specifier.startsWith(".") && !isTest(path) && !typeOnly && !telemetryApi) {
         problems.push(`${where(path)} imports ${specifier}: core imports only its own modules (rule 3)`);
       }
       const kit = specifier.startsWith("@rotation-exclusion/testing");

@@ -24,6 +24,7 @@ import {
   upnOf,
   userIdOf,
 } from "./synthetic-tenants.js";
+import { measureTelemetryCpu, type TelemetryCpuResult } from "./telemetry-cpu.js";
 
 /** Where the fake Graph of a cell listens. */
 export interface ServerAddress {
@@ -42,6 +43,7 @@ export type CellSpec =
     })
   | { readonly kind: "classify"; readonly accounts: number; readonly runs: number }
   | (ServerAddress & { readonly kind: "quiet-cpu"; readonly tenants: number; readonly rounds: number })
+  | (ServerAddress & { readonly kind: "telemetry-cpu"; readonly tenants: number; readonly rounds: number })
   | (ServerAddress & { readonly kind: "heap"; readonly tenants: number })
   | (ServerAddress & { readonly kind: "production"; readonly tenants: number; readonly changed: number })
   | (ServerAddress & { readonly kind: "unit-delta" });
@@ -85,6 +87,7 @@ export type CellResult =
       }[];
     }
   | ({ readonly kind: "quiet-cpu"; readonly steady: RunFigures } & QuietCpuResult)
+  | ({ readonly kind: "telemetry-cpu"; readonly steady: RunFigures } & TelemetryCpuResult)
   | {
       readonly kind: "heap";
       readonly tenants: number;
@@ -320,6 +323,16 @@ async function main(): Promise<void> {
       const figures = await measureQuietCpu(world, spec.rounds);
       // One more steady cycle, counted by the server: what a quiet tenant-cycle sends.
       result = { kind: "quiet-cpu", ...figures, steady: await measure(() => runCycle(world, "a"), false) };
+      break;
+    }
+    case "telemetry-cpu": {
+      const world = createWorld(spec.url, spec.ca, spec.tenants, 20, "mixed");
+      const figures = await measureTelemetryCpu(world, spec.rounds);
+      result = {
+        kind: "telemetry-cpu",
+        ...figures,
+        steady: await measure(() => runCycle(world, "a"), false),
+      };
       break;
     }
     case "heap":

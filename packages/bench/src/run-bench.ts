@@ -8,6 +8,7 @@
  *   documented limits); the table labels them.
  * - `classify`: deciding 50,000 and 100,000 accounts against a warm snapshot, interleaved, CPU.
  * - `quiet-cpu`: client CPU of a quiet tenant-cycle against a bare fetch of the same GET.
+ * - `telemetry-cpu`: the same cycle with no OpenTelemetry SDK registered vs with one (telemetry-cpu.ts).
  * - `heap`: heap retained per quiet tenant after GC.
  * - `production`: mixed tenant sizes, latency with a long tail, cycles back to back without resetting any
  *   throttle bucket, evidence expiry and a protected-set change.
@@ -46,6 +47,7 @@ const SECTIONS = [
   "e",
   "classify",
   "quiet-cpu",
+  "telemetry-cpu",
   "heap",
   "production",
   "unit-delta",
@@ -327,6 +329,26 @@ async function quietCpuSection(): Promise<void> {
   );
 }
 
+async function telemetryCpuSection(): Promise<void> {
+  const server = await serverFor("mixed", 0);
+  const tenants = QUICK ? 3 : 1_000;
+  const result = await runCell(
+    { kind: "telemetry-cpu", tenants, rounds: QUICK ? 2 : 15, ...address(server) },
+    server,
+  );
+  if (result.kind !== "telemetry-cpu") throw new Error("not a telemetry-cpu result");
+  expectCount("telemetry-cpu: requests per quiet tenant-cycle", result.steady.requests / tenants, 1);
+  // Per quiet tenant: its run, its snapshot refresh and its one GET; plus the cycle's own span.
+  expectCount("telemetry-cpu: spans per instrumented cycle", result.spansPerCycle, 1 + 3 * tenants);
+  if (QUICK && result.metricPointsPerCycle === 0) failures.push("telemetry-cpu: no metric point collected");
+  const ratio = (ms: number) => `${(ms / result.withoutSdkCpuMs).toFixed(3)}×`;
+  print(
+    `## Client CPU of a quiet tenant-cycle with OpenTelemetry\n\n${fmtInt(tenants)} mixed tenants, steady, ${result.rounds} rounds interleaved: no SDK registered (the API's no-ops) vs the SDK (spans batched to an in-memory exporter and flushed, metrics collected after every cycle), without and with the AsyncLocalStorage context manager that nests spans; medians per tenant.\n\n` +
+      "| no SDK | SDK | ratio | SDK + context manager | ratio | spans per cycle | metric points per cycle |\n|--:|--:|--:|--:|--:|--:|--:|\n" +
+      `| ${result.withoutSdkCpuMs.toFixed(3)} ms | ${result.withSdkCpuMs.toFixed(3)} ms | ${ratio(result.withSdkCpuMs)} | ${result.withSdkAndContextCpuMs.toFixed(3)} ms | ${ratio(result.withSdkAndContextCpuMs)} | ${fmtInt(result.spansPerCycle)} | ${fmtInt(result.metricPointsPerCycle)} |\n`,
+  );
+}
+
 async function heapSection(): Promise<void> {
   const server = await serverFor("mixed", 0);
   const tenants = QUICK ? 3 : 10_000;
@@ -464,6 +486,7 @@ async function main(): Promise<void> {
     await strategyTable();
     if (only.has("classify")) await classifySection();
     if (only.has("quiet-cpu")) await quietCpuSection();
+    if (only.has("telemetry-cpu")) await telemetryCpuSection();
     if (only.has("heap")) await heapSection();
     if (only.has("production")) await productionSection();
     if (only.has("unit-delta")) await unitDeltaSection();

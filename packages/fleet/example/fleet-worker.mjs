@@ -14,8 +14,11 @@ import {
 import { createGraphConnectionPool, createGraphDirectory } from "@rotation-exclusion/graph-adapter";
 import { fakeGraphToken } from "@rotation-exclusion/testing";
 import pg from "pg";
+import { startConsoleTelemetry } from "./console-telemetry.mjs";
 
 const config = JSON.parse(process.env.FLEET_EXAMPLE ?? "{}");
+// 0. OpenTelemetry: the host registers the SDK once, before anything runs (docs/operations.md).
+const telemetry = startConsoleTelemetry(config.name);
 // 1. The fleet's shared state: one Redis connection for the snapshot store and the Graph budget.
 const redis = connectFleetRedis(config.redisUrl);
 const snapshotStore = createRedisSnapshotStore({ redis, keyPrefix: config.keyPrefix });
@@ -52,7 +55,7 @@ const worker = createExclusionWorker({
 process.once("SIGTERM", () => {
   worker
     .close()
-    .then(() => Promise.all([redis.close(), pool.end(), connectionPool.close()]))
+    .then(() => Promise.all([redis.close(), pool.end(), connectionPool.close(), telemetry.shutdown()]))
     .then(() => process.exit(0));
 });
 await worker.ready();

@@ -22,6 +22,7 @@ import { bullConnection } from "./bull-connection.js";
 import { fencedAccountStore, fencedSnapshotStore, jobThrottleBudget } from "./fenced-stores.js";
 import { invalidOptions, isFleetError } from "./fleet-error.js";
 import type { RedisConnection } from "./fleet-redis.js";
+import { startJob } from "./fleet-telemetry.js";
 import { startJobLease } from "./job-lease.js";
 import {
   DEFAULT_QUEUE_NAME,
@@ -148,6 +149,7 @@ export function createExclusionWorker(options: ExclusionWorkerOptions): Exclusio
   validate(options);
   const bull = bullConnection("createExclusionWorker", options.connection);
   const name = options.name ?? `${hostname()}:${process.pid}`;
+  const queueName = options.queueName ?? DEFAULTS.queueName;
   const log = options.logger ?? DEFAULTS.logger;
   const lockDurationMs = options.lockDurationMs ?? DEFAULTS.lockDurationMs;
   const stopGraceMs = options.stopGraceMs ?? DEFAULTS.stopGraceMs;
@@ -211,20 +213,29 @@ export function createExclusionWorker(options: ExclusionWorkerOptions): Exclusio
   async function processJob(job: Job, token?: string): Promise<FleetTenantResult> {
     const data = parseTenantJobData(job.data, job.id);
     if (token === undefined) throw new Error("BullMQ gave the job without a lock token");
+    const telemetry = startJob(queueName, data.tenantId, name, job.attemptsStarted);
     let result: FleetTenantResult;
     try {
-      result = await runTenant(job, token, data);
+      result = await telemetry.run(() => runTenant(job, token, data));
     } catch (error) {
-      if (isFleetError(error) && error.code === "lock-lost")
-        log.warn({ tenantId: data.tenantId, jobId: job.id }, error.message);
+      const lockLost = isFleetError(error) && error.code === "lock-lost";
+      telemetry.end(lockLost ? "lock_lost" : "error");
+      if (lockLost) log.warn({ tenantId: data.tenantId, jobId: job.id }, error.message);
       throw error;
     }
     // Stopped by our own shutdown before the tenant was done: another worker runs it again this cycle.
     const beforeDeadline = data.deadlineAtMs === undefined || Date.now() < data.deadlineAtMs;
     if (result.stoppedByFleet === "shutdown" && result.status !== "done" && beforeDeadline) {
+      telemetry.end("requeued", { "rotation_exclusion.fleet.stopped_by": "shutdown" });
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
     }
+    telemetry.end(result.status, {
+      "rotation_exclusion.tenant.outcome": result.status,
+      ...(result.stoppedByFleet === undefined
+        ? {}
+        : { "rotation_exclusion.fleet.stopped_by": result.stoppedByFleet }),
+    });
     try {
       options.onTenantFinished?.(result);
     } catch (error) {
@@ -233,7 +244,7 @@ export function createExclusionWorker(options: ExclusionWorkerOptions): Exclusio
     return result;
   }
 
-  const worker = new Worker<unknown, FleetTenantResult>(options.queueName ?? DEFAULTS.queueName, processJob, {
+  const worker = new Worker<unknown, FleetTenantResult>(queueName, processJob, {
     connection: bull,
     prefix: options.bullPrefix ?? DEFAULTS.bullPrefix,
     name,

@@ -68,6 +68,8 @@ export function encodeSnapshot(snapshot: StoredSnapshot): Buffer {
     [u.complete ? 1 : 0, u.units.map(unitOut), failureOut(u.failure)],
     // Appended, so a record written before change tracking (seven elements) still decodes, linkless.
     snapshot.unitsDeltaLink ?? null,
+    // Last, so that records written before it existed still decode (without a streak).
+    ...(snapshot.incompleteStreak === undefined ? [] : [snapshot.incompleteStreak]),
   ]);
   const plain = Buffer.from(json, "utf8");
   if (plain.length <= DEFLATE_ABOVE_BYTES) return Buffer.concat([Buffer.of(PLAIN), plain]);
@@ -148,10 +150,8 @@ export function decodeSnapshot(bytes: Buffer, key: string): StoredSnapshot {
         : marker === DEFLATED
           ? inflateRawSync(bytes.subarray(1))
           : fail("unknown marker");
-    const [format, tenantId, protectedAtMs, unitsAtMs, lastCompleteAtMs, p, u, deltaLink] = arrayOf(
-      JSON.parse(body.toString("utf8")),
-      "record",
-    );
+    const [format, tenantId, protectedAtMs, unitsAtMs, lastCompleteAtMs, p, u, deltaLink, incompleteStreak] =
+      arrayOf(JSON.parse(body.toString("utf8")), "record");
     if (format !== FORMAT) fail(`format ${String(format)}`);
     const [signal, protectedComplete, users, protectedFailure] = arrayOf(p, "protected read");
     const [unitsComplete, units, unitsFailure] = arrayOf(u, "unit read");
@@ -169,6 +169,11 @@ export function decodeSnapshot(bytes: Buffer, key: string): StoredSnapshot {
       ...(deltaLink === undefined || deltaLink === null
         ? {}
         : { unitsDeltaLink: text(deltaLink, "unit delta link") }),
+      ...(incompleteStreak === undefined
+        ? {}
+        : Number.isSafeInteger(incompleteStreak) && (incompleteStreak as number) >= 0
+          ? { incompleteStreak: incompleteStreak as number }
+          : fail("incomplete streak")),
       protectedRead: {
         primarySignal,
         complete: flag(protectedComplete, "protected complete"),

@@ -67,6 +67,23 @@ describe.skipIf(missing !== undefined)(
       await redis.close();
     });
 
+    test("the incomplete streak is stored beside the snapshot, so another worker continues it", async () => {
+      const store = createRedisSnapshotStore({ redis, keyPrefix: prefix, ttlMs: 60_000 });
+      const tenantId = "5a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+      const incomplete = {
+        ...snapshotAt(2_000, 2_000, tenantId),
+        lastCompleteAtMs: 1_000,
+        incompleteStreak: 4,
+      };
+      await store.save(incomplete);
+      const otherWorker = createRedisSnapshotStore({ redis, keyPrefix: prefix, ttlMs: 60_000 });
+      expect(await otherWorker.load(tenantId)).toEqual(incomplete);
+      // A record written before the streak existed loads without one (the streak starts again at 0).
+      const { incompleteStreak: _dropped, ...older } = incomplete;
+      await store.save({ ...older, protectedAtMs: 3_000, unitsAtMs: 3_000 });
+      expect((await store.load(tenantId))?.incompleteStreak).toBeUndefined();
+    });
+
     test("a saved snapshot loads back whole, compactly, with an expiry", async () => {
       const store = createRedisSnapshotStore({ redis, keyPrefix: prefix, ttlMs: 60_000 });
       const saved = snapshotAt(1_000, 900);

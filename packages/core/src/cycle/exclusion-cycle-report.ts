@@ -59,6 +59,11 @@ export interface TenantCycleResult {
   /** Why the snapshot was incomplete (`throttled`, `permission-missing`, ...). */
   readonly incompleteReason?: UnknownReasonCode | undefined;
   /**
+   * Snapshot refreshes in a row (across cycles, restarts and workers when a snapshot store is given)
+   * that ended incomplete, this run's included; 0 when complete, `undefined` when it got no snapshot.
+   */
+  readonly incompleteStreak?: number | undefined;
+  /**
    * Set when the tenant's run had not settled `stopGraceMs` after it was stopped: it was left to finish
    * on its own (it starts no new write), and this says what may still be in flight.
    */
@@ -144,8 +149,13 @@ export function addCounts<T extends { readonly [K in keyof T]: number }>(a: T, b
   return sum as T;
 }
 
-/** Why a tenant's snapshot was incomplete: the reason of its first undecided account. */
+/**
+ * Why a tenant's snapshot was incomplete: the directory failure behind it, else the reason of its first
+ * undecided account. The snapshot's own cause comes first: a tenant whose accounts were all decided on
+ * positive evidence still has a cause (`authentication-failed`, `throttled`) an operator must see.
+ */
 export function firstUnknownReason(report: ExclusionReport) {
+  if (report.snapshot.incompleteReason !== undefined) return report.snapshot.incompleteReason;
   const verdict = report.deferred.find((entry) => entry.verdict.status === "unknown")?.verdict;
   return verdict?.status === "unknown" ? verdict.reasonCode : "snapshot-incomplete";
 }

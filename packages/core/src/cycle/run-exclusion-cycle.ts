@@ -14,6 +14,8 @@ import type { DirectoryReader } from "../ports/directory-reader.js";
 import { type Logger, silentLogger } from "../ports/logger.js";
 import type { SnapshotStore } from "../ports/snapshot-store.js";
 import { createRotationExclusionError, isRotationExclusionError } from "../rotation-exclusion-error.js";
+import { startSpan, withSpan } from "../telemetry/core-telemetry.js";
+import { ATTR, recordCycle, recordTenantRun } from "../telemetry/cycle-telemetry.js";
 import {
   countAccounts,
   type ExclusionCycleEvent,
@@ -79,6 +81,11 @@ export interface ExclusionCycleOptions {
   clock?: () => number;
   /** Keep every tenant's full report in its result. Default false (counts only, to bound memory). */
   keepReports?: boolean;
+  /**
+   * Incomplete refreshes in a row from which a tenant counts as over the threshold in telemetry
+   * (`rotation_exclusion.tenant.incomplete_streak.exceeded`, docs/operations.md). Default 3.
+   */
+  incompleteStreakThreshold?: number;
 }
 
 const DEFAULTS = {
@@ -90,6 +97,7 @@ const DEFAULTS = {
   logger: silentLogger,
   clock: Date.now,
   keepReports: false,
+  incompleteStreakThreshold: 3,
 } satisfies Required<
   Omit<
     ExclusionCycleOptions,
@@ -121,9 +129,12 @@ function validate(options: ExclusionCycleOptions): void {
       invalid(`${name} must be a number of milliseconds > 0`);
     }
   }
-  const { stopGraceMs } = options;
+  const { stopGraceMs, incompleteStreakThreshold: threshold } = options;
   if (stopGraceMs !== undefined && !(typeof stopGraceMs === "number" && stopGraceMs >= 0)) {
     invalid("stopGraceMs must be a number of milliseconds >= 0");
+  }
+  if (threshold !== undefined && !(Number.isInteger(threshold) && threshold >= 1)) {
+    invalid("incompleteStreakThreshold must be an integer >= 1");
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
     invalid("onProgress must be a function");
@@ -166,7 +177,9 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
   const keepReports = options.keepReports ?? DEFAULTS.keepReports;
   const tenantDeadlineMs = options.tenantDeadlineMs ?? DEFAULTS.tenantDeadlineMs;
   const stopGraceMs = options.stopGraceMs ?? DEFAULTS.stopGraceMs;
+  const streakThreshold = options.incompleteStreakThreshold ?? DEFAULTS.incompleteStreakThreshold;
   const startedMs = clock();
+  const cycleSpan = startSpan("rotation_exclusion.cycle", { [ATTR.dryRun]: dryRun });
   const cycleDeadline = deadlineSignal(options.deadlineMs ?? DEFAULTS.deadlineMs, "cycle-deadline");
   const cycleSignal = options.signal
     ? AbortSignal.any([options.signal, cycleDeadline.signal])
@@ -202,7 +215,20 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
     emit({ type: "tenant-finished", tenantId: result.tenantId, result, finished });
   };
 
+  // One span per tenant run, the run's work inside it (so the directory's Graph requests are its
+  // children), then its metrics; telemetry never changes the result (docs/decisions/0021-telemetry.md).
   async function runTenant(tenantId: string): Promise<TenantCycleResult> {
+    const span = startSpan("rotation_exclusion.tenant_run", { [ATTR.tenantId]: tenantId }, cycleSpan.context);
+    const seen: { report?: ExclusionReport } = {};
+    const result = await withSpan(span, () => runTenantBody(tenantId, seen));
+    recordTenantRun(span, result, seen.report, streakThreshold);
+    return result;
+  }
+
+  async function runTenantBody(
+    tenantId: string,
+    seen: { report?: ExclusionReport },
+  ): Promise<TenantCycleResult> {
     const tenantStartedMs = clock();
     const base = { tenantId, accounts: NO_ACCOUNTS, graph: NO_GRAPH };
     const elapsed = () => clock() - tenantStartedMs;
@@ -266,6 +292,7 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
       if (settled === GAVE_UP) return givenUp();
       if ("error" in settled) throw settled.error;
       report = settled.report;
+      seen.report = report;
     } catch (error) {
       if (signal.aborted && (error === signal.reason || error === options.signal?.reason)) {
         // Stopped before any write: nothing of this tenant changed.
@@ -299,6 +326,7 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
       ...(report.aborted ? { stoppedBy: stoppedBy() } : {}),
       snapshotComplete: report.snapshot.complete,
       ...(report.snapshot.complete ? {} : { incompleteReason: firstUnknownReason(report) }),
+      incompleteStreak: report.snapshot.incompleteStreak,
       accounts: countAccounts(report),
       graph: graphCounts(),
       durationMs: elapsed(),
@@ -341,7 +369,7 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
     log.error({ error: sourceError }, "reading the tenant list failed; no further tenant was started");
     emit({ type: "cycle-stopping", cause: "tenant-source-failed" });
   }
-  return summarizeCycle(results, {
+  const report = summarizeCycle(results, {
     dryRun,
     startedMs,
     finishedMs: clock(),
@@ -349,4 +377,6 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
       sourceError !== undefined ? "tenant-source-failed" : cycleSignal.aborted ? stopCause() : undefined,
     sourceError,
   });
+  recordCycle(cycleSpan, report, streakThreshold);
+  return report;
 }

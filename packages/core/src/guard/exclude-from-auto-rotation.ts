@@ -234,6 +234,8 @@ export async function excludeFromAutoRotation(
       protectedUserCount: snapshot.protectedUsers.size,
       restrictedUnitCount: snapshot.units.length,
       findings: snapshot.findings,
+      incompleteStreak: ctx.refresher.incompleteStreak(),
+      ...(snapshot.incompleteCause ? { incompleteReason: snapshot.incompleteCause.reasonCode } : {}),
     },
     excluded: lists.excluded,
     alreadyExcluded: lists.alreadyExcluded,

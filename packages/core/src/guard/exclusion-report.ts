@@ -5,7 +5,7 @@
 import type { AutoRotateRecord, ManagedAccount } from "../ports/account-store.js";
 import type { PrimarySignal } from "../ports/directory-reader.js";
 import type { Finding } from "../snapshot/finding.js";
-import type { Verdict } from "../verdict/verdict.js";
+import type { UnknownReasonCode, Verdict } from "../verdict/verdict.js";
 
 /** One account in a report, with the verdict that put it there. */
 export interface AccountOutcome {
@@ -37,6 +37,13 @@ export interface SnapshotSummary {
   readonly protectedUserCount: number;
   readonly restrictedUnitCount: number;
   readonly findings: readonly Finding[];
+  /**
+   * Snapshot refreshes in a row, this one included, that ended incomplete (0 when complete). Kept beside
+   * the snapshot in the snapshot store, so it survives a restart and a change of worker.
+   */
+  readonly incompleteStreak: number;
+  /** Why the snapshot is incomplete (the directory failure behind it); absent when complete. */
+  readonly incompleteReason?: UnknownReasonCode | undefined;
 }
 
 /** How long each phase took (ms, by the guard's clock). */

@@ -41,3 +41,6 @@ export {
   NO_GRAPH,
   summarizeCycle,
 } from "../cycle/exclusion-cycle-report.js";
+
+// Telemetry: one scope per package, guarded so that it never fails the work it describes (decision 0021).
+export { type SafeSpan, type TelemetryScope, telemetryScope, withSpan } from "./telemetry-scope.js";

@@ -30,6 +30,11 @@ export interface StoredSnapshot {
   readonly unitsDeltaLink?: string | undefined;
   /** When the reads of the last complete snapshot started, if there ever was one. */
   readonly lastCompleteAtMs?: number | undefined;
+  /**
+   * Refreshes in a row that ended incomplete, the stored one included (0 or absent when it was
+   * complete): what the alert "tenant incomplete N cycles in a row" counts across restarts and workers.
+   */
+  readonly incompleteStreak?: number | undefined;
 }
 
 /**

@@ -14,6 +14,7 @@ import { summarizeError } from "../internal/error-summary.js";
 import { describeValue, isGuid } from "../internal/input-checks.js";
 import type { AccountWrite, ManagedAccount, NewManagedAccount } from "../ports/account-store.js";
 import { createRotationExclusionError } from "../rotation-exclusion-error.js";
+import { recordRoleImport } from "../telemetry/role-import-telemetry.js";
 import { decideVerdicts } from "../verdict/decide-verdicts.js";
 import type { Verdict } from "../verdict/verdict.js";
 import {
@@ -280,5 +281,6 @@ export async function applyRoleImport(
     },
     "role import applied",
   );
+  recordRoleImport(plan, report);
   return report;
 }

@@ -15,6 +15,9 @@ import type {
 } from "../ports/directory-reader.js";
 import type { Logger } from "../ports/logger.js";
 import { type SnapshotStore, STORED_SNAPSHOT_VERSION, type StoredSnapshot } from "../ports/snapshot-store.js";
+import { type SafeSpan, startSpan, withSpan } from "../telemetry/core-telemetry.js";
+import { ATTR } from "../telemetry/cycle-telemetry.js";
+import { recordRefresh } from "../telemetry/snapshot-telemetry.js";
 import { mergeUnitChanges } from "./merge-unit-changes.js";
 import { storedSnapshotProblem } from "./stored-snapshot-problem.js";
 import { buildTenantSnapshot, type TenantSnapshot } from "./tenant-snapshot.js";
@@ -37,6 +40,8 @@ export interface SnapshotRefresher {
   current(): TenantSnapshot | undefined;
   /** When (ms since epoch) the reads of the last complete snapshot started, or `undefined`. */
   lastCompleteAtMs(): number | undefined;
+  /** Refreshes in a row, the last one included, that ended incomplete; 0 after a complete one. */
+  incompleteStreak(): number;
   /**
    * A snapshot no older than `snapshotMaxAgeMs`, or a fresh one when `force` is set. Rejects with
    * `signal.reason` when the caller's signal aborts.
@@ -85,6 +90,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
   const { directory, clock, log } = options;
   let state: State | undefined;
   let lastCompleteAtMs: number | undefined;
+  let incompleteStreak = 0;
   let flight: Flight | undefined;
   let restoreDone = options.snapshotStore === undefined;
   let unitChangesUnsupported = false;
@@ -142,6 +148,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
       return undefined;
     }
     lastCompleteAtMs ??= stored.lastCompleteAtMs;
+    incompleteStreak = stored.incompleteStreak ?? 0;
     return readsFrom(
       stored.protectedRead,
       stored.protectedAtMs,
@@ -162,6 +169,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
         unitsAtMs: saved.unitsAtMs,
         unitsDeltaLink: saved.unitsDeltaLink,
         lastCompleteAtMs,
+        incompleteStreak,
       });
     } catch (error) {
       log.warn(
@@ -283,7 +291,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
     return { unitsRead: merged.unitsRead, unitsDeltaLink: round.deltaLink };
   }
 
-  async function refresh(signal: AbortSignal): Promise<TenantSnapshot> {
+  async function refresh(signal: AbortSignal, span: SafeSpan): Promise<TenantSnapshot> {
     const store = options.snapshotStore;
     const previous =
       state ?? (store !== undefined && !restoreDone ? await restore(store, signal) : undefined);
@@ -334,6 +342,13 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
     const { snapshot } = next;
     state = next;
     if (snapshot.complete) lastCompleteAtMs = protectedAtMs;
+    incompleteStreak = snapshot.complete ? 0 : incompleteStreak + 1;
+    recordRefresh(span, snapshot, {
+      unitsReread: rereadUnits,
+      unitsAtMs,
+      lastCompleteAtMs,
+      incompleteStreak,
+    });
     if (store !== undefined) await persist(store, next);
     log.debug(
       {
@@ -350,7 +365,14 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
 
   function startFlight(): Flight {
     const controller = new AbortController();
-    const promise = refresh(controller.signal);
+    const span = startSpan("rotation_exclusion.snapshot_refresh", { [ATTR.tenantId]: options.tenantId });
+    // The reads run under the refresh's span, so the directory's Graph requests are its children.
+    const promise = withSpan(span, () => refresh(controller.signal, span));
+    // A refresh that rejected (aborted) still ends its span; one that resolved ended it in recordRefresh.
+    promise.catch(() => {
+      span.fail("aborted");
+      span.end();
+    });
     const started: Flight = { promise, controller, waiters: 0 };
     const clear = () => {
       if (flight === started) flight = undefined;
@@ -397,6 +419,7 @@ export function createSnapshotRefresher(options: SnapshotRefresherOptions): Snap
   return {
     current: () => state?.snapshot,
     lastCompleteAtMs: () => lastCompleteAtMs,
+    incompleteStreak: () => incompleteStreak,
     async get(getOptions = {}) {
       const { signal, force = false } = getOptions;
       signal?.throwIfAborted();

@@ -65,6 +65,12 @@ export function storedSnapshotProblem(value: unknown, tenantId: string, nowMs: n
   if (value.unitsDeltaLink !== undefined && typeof value.unitsDeltaLink !== "string") {
     return "bad unitsDeltaLink";
   }
+  if (
+    value.incompleteStreak !== undefined &&
+    !(Number.isSafeInteger(value.incompleteStreak) && (value.incompleteStreak as number) >= 0)
+  ) {
+    return "bad incompleteStreak";
+  }
   const p = value.protectedRead;
   if (
     !isRecord(p) ||

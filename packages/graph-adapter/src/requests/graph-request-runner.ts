@@ -15,6 +15,15 @@ import {
 import { errorFromResponse, type FailureContext, nextStepFor } from "../errors/graph-response-error.js";
 import type { ResponseHeaders } from "../transport/graph-http.js";
 import type { GraphHttpRequest, GraphTransport } from "../transport/graph-transport.js";
+import {
+  type AttemptTelemetry,
+  type GraphServer,
+  graphServerOf,
+  recordRetry,
+  recordThrottled,
+  recordWait,
+  startAttempt,
+} from "./graph-telemetry.js";
 import type { RequestStats } from "./request-stats.js";
 import { parseRetryAfterMs, planRetry, type RetryPolicy } from "./retry-policy.js";
 import { type TenantThrottleBudget, throttleScopeOf } from "./throttle-budget.js";
@@ -73,6 +82,8 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
   const { transport, policy, stats, tenantId, budget } = options;
   const random = options.random ?? Math.random;
   const log = options.logger;
+  // Every request of a directory goes to its one Graph root: parsed for telemetry on the first attempt.
+  let server: GraphServer | undefined;
 
   async function attempt<T>(
     call: GraphCall<T>,
@@ -88,14 +99,29 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
     const line = { method: request.method, route: call.route, attempt: attemptNumber, clientRequestId };
     let response: Awaited<ReturnType<GraphTransport["send"]>>;
     let startedAt = performance.now();
+    let telemetry: AttemptTelemetry | undefined;
     try {
       // Slow down before Graph has to say 429: wait for this attempt's cost in the shared budget.
-      await budget?.acquire(requestCost(request.method, request.url, request.body), signal);
+      if (budget !== undefined) {
+        await budget.acquire(requestCost(request.method, request.url, request.body), signal);
+        recordWait("throttle_budget", performance.now() - startedAt);
+      }
       startedAt = performance.now();
       stats.recordRequest(call.route);
+      server ??= graphServerOf(request.url);
+      telemetry = startAttempt(call.route, server, attemptNumber, tenantId);
       response = await transport.send({ ...request, signal });
     } catch (error) {
       const durationMs = Math.round(performance.now() - startedAt);
+      telemetry?.end({
+        errorType: signal.aborted
+          ? call.signal?.aborted
+            ? "aborted"
+            : "deadline-exceeded"
+          : isGraphDirectoryError(error)
+            ? error.code
+            : "network",
+      });
       if (signal.aborted) {
         if (call.signal?.aborted) throw call.signal.reason;
         throw deadlineError();
@@ -114,12 +140,12 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
     const durationMs = Math.round(performance.now() - startedAt);
     const requestId = response.headers.get("request-id") ?? undefined;
     const { status } = response;
+    telemetry?.end({ status });
     if (status === 429 || ((status === 503 || status === 504) && response.headers.has("retry-after"))) {
       stats.recordThrottled(call.route);
-      budget?.reportThrottled(
-        parseRetryAfterMs(response.headers.get("retry-after")) ?? 0,
-        throttleScopeOf(response.headers.get("x-ms-throttle-scope")),
-      );
+      const throttleScope = throttleScopeOf(response.headers.get("x-ms-throttle-scope"));
+      recordThrottled(status, throttleScope);
+      budget?.reportThrottled(parseRetryAfterMs(response.headers.get("retry-after")) ?? 0, throttleScope);
     }
     if ((status < 200 || status > 299) && !(call.acceptStatuses ?? []).includes(status)) {
       log.warn({ ...line, status, requestId, durationMs }, "graph request failed");
@@ -206,12 +232,18 @@ export function createRequestRunner(options: RequestRunnerOptions): RequestRunne
                 return false;
               }
               stats.recordRetry(call.route);
+              recordRetry(call.route, error.status);
               log.info(
                 { route: call.route, attempt: attemptNumber, status: error.status, delayMs: plan.delayMs },
                 "graph request retry scheduled",
               );
+              const sleptFrom = performance.now();
               try {
                 await abortableSleep(plan.delayMs, signal);
+                recordWait(
+                  error.retryAfterMs === undefined ? "backoff" : "retry_after",
+                  performance.now() - sleptFrom,
+                );
               } catch {
                 if (call.signal?.aborted) throw call.signal.reason;
                 throw deadlineError();
