@@ -1,5 +1,5 @@
 /** `rotation-exclusion audit`: the emergency-access posture of a tenant, as a table or one JSON document. */
-import type { CliIo } from "./cli-io.js";
+import type { CommandIo } from "./cli-io.js";
 import { AUDIT_ROLE_IDS, type AuditReport, auditEmergencyAccess } from "./emergency-access-audit.js";
 import { AUDIT_HELP } from "./help-text.js";
 import { runTenantCommand } from "./tenant-command.js";
@@ -37,18 +37,20 @@ export function formatAuditTable(audit: AuditReport): string {
 }
 
 /** Runs `audit`; returns the exit status. */
-export function runAuditCommand(args: readonly string[], io: CliIo): Promise<number> {
+export function runAuditCommand(args: readonly string[], io: CommandIo): Promise<number> {
   return runTenantCommand(
     {
       command: "audit",
       help: AUDIT_HELP,
       accountFlags: false,
+      failOnFlag: true,
       roles: () => AUDIT_ROLE_IDS,
       render: (scan, options) => {
         const audit = auditEmergencyAccess(scan);
         return {
           text: options.format === "json" ? JSON.stringify(audit, null, 2) : formatAuditTable(audit),
           undecided: audit.globalAdministrators.some((admin) => admin.status === "unknown"),
+          severities: audit.findings.map((finding) => finding.severity),
         };
       },
     },

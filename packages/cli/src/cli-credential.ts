@@ -55,7 +55,13 @@ export async function signIn(
 }
 
 // The environment variables whose values are secrets.
-const SECRET_VARIABLES = ["GRAPH_ACCESS_TOKEN", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD"];
+const SECRET_VARIABLES = [
+  "GRAPH_ACCESS_TOKEN",
+  "AZURE_CLIENT_SECRET",
+  "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+  // The managed identity endpoint's header secret (App Service, Functions, Container Apps, Arc).
+  "IDENTITY_HEADER",
+];
 
 /**
  * Every secret value the credential may send or hold, both as set and trimmed (the token is sent

@@ -1,3 +1,5 @@
+import type { SecretRedactor } from "./secret-redactor.js";
+
 /**
  * What a command run may touch: two output streams and the environment. Passing them in keeps commands
  * testable in-process and keeps stdout for results only.
@@ -15,4 +17,12 @@ export interface CliIo {
   /** Logs (pino JSON lines) and error messages. */
   readonly stderr: TextSink;
   readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The streams a command writes to, already redacted, and the run's redactor, to which a command adds
+ * every secret it comes to hold (the tokens its credential hands out).
+ */
+export interface CommandIo extends CliIo {
+  readonly secrets: SecretRedactor;
 }

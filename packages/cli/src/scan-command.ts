@@ -1,5 +1,5 @@
 /** `rotation-exclusion scan`: one row per account with its verdict, as a table or one JSON document. */
-import type { CliIo } from "./cli-io.js";
+import type { CommandIo } from "./cli-io.js";
 import { SCAN_HELP } from "./help-text.js";
 import { runTenantCommand } from "./tenant-command.js";
 import type { ScanReport } from "./tenant-scan.js";
@@ -46,7 +46,7 @@ export function formatScanTable(report: ScanReport): string {
   ];
   const unknown = report.accounts.filter((account) => account.status === "unknown");
   if (unknown.length > 0) {
-    lines.push("", "Undecided (skipped this cycle, nothing persisted):");
+    lines.push("", "Undecided (nothing would be persisted for these):");
     for (const account of unknown) {
       lines.push(`  ${account.userPrincipalName ?? account.id ?? "?"}: ${account.reason}`);
     }
@@ -77,16 +77,18 @@ export function formatScanTable(report: ScanReport): string {
 }
 
 /** Runs `scan`; returns the exit status. */
-export function runScanCommand(args: readonly string[], io: CliIo): Promise<number> {
+export function runScanCommand(args: readonly string[], io: CommandIo): Promise<number> {
   return runTenantCommand(
     {
       command: "scan",
       help: SCAN_HELP,
       accountFlags: true,
+      failOnFlag: false,
       roles: (options) => options.roles,
       render: ({ report }, options) => ({
         text: options.format === "json" ? JSON.stringify(report, null, 2) : formatScanTable(report),
         undecided: report.accounts.some((account) => account.status === "unknown"),
+        severities: report.warnings.map((warning) => warning.severity),
       }),
     },
     args,
