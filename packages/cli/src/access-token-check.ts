@@ -3,7 +3,7 @@
  * tenant, an expired one, or one for another resource (Azure Resource Manager, say) is refused with a
  * usage error (exit 2) instead of producing a report labelled with --tenant-id. The claims are read, not
  * verified: Graph verifies the signature; this check only stops an obvious mix-up early
- * (docs/decisions/0023-checking-a-given-token.md). Claims: `tid`, `aud`, `exp`, `nbf`, per
+ * (docs/decisions/0023-checking-what-the-cli-prints-and-sends.md). Claims: `tid`, `aud`, `exp`, `nbf`, per
  * https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference.
  */
 import { describeValue } from "@rotation-exclusion/core/internal";

@@ -17,11 +17,20 @@ const COMMON_FLAGS = `  --tenant-id <id>        Directory (tenant) id, a GUID. D
   -h, --help              Show this help.`;
 
 const CREDENTIALS = `Credentials (environment only, never flags):
+  --credential <kind>     default | environment | managed-identity | workload-identity | azure-cli.
+                          default: GRAPH_ACCESS_TOKEN when set, else an app registration from the
+                          environment, else @azure/identity's DefaultAzureCredential chain.
   GRAPH_ACCESS_TOKEN      A pre-acquired Microsoft Graph token. Before the first request its tid,
                           aud (the cloud's Graph) and exp/nbf are checked; a mismatch is exit 2.
-  AZURE_CLIENT_ID + AZURE_CLIENT_SECRET, or AZURE_CLIENT_ID + AZURE_CLIENT_CERTIFICATE_PATH
-                          An app registration; signs in against the cloud's authority
-                          (AZURE_AUTHORITY_HOST overrides it).
+  environment             AZURE_CLIENT_ID with AZURE_CLIENT_SECRET, or with
+                          AZURE_CLIENT_CERTIFICATE_PATH (PEM or PFX) and, if it is encrypted,
+                          AZURE_CLIENT_CERTIFICATE_PASSWORD.
+  managed-identity        The Azure resource's identity (IDENTITY_ENDPOINT + IDENTITY_HEADER on App
+                          Service, Functions and Container Apps; the instance metadata service on a
+                          VM). AZURE_CLIENT_ID picks a user-assigned identity.
+  workload-identity       AZURE_CLIENT_ID + AZURE_FEDERATED_TOKEN_FILE (AKS workload identity).
+  azure-cli               The account of "az login" (az account get-access-token).
+  AZURE_AUTHORITY_HOST    Overrides the cloud's sign-in authority.
   NODE_EXTRA_CA_CERTS     Extra trusted CA certificates (PEM file) for a private Graph endpoint.
 
 Exit status: 0 every account decided; 3 some account unknown or the report incomplete (the output

@@ -10,6 +10,7 @@ import {
   userPrincipalNameProblem,
 } from "@rotation-exclusion/core/internal";
 import { GRAPH_CLOUDS, type GraphCloud, isGraphCloud } from "@rotation-exclusion/graph-adapter";
+import { CLI_CREDENTIAL_KINDS, type CliCredentialKind } from "./cli-credential.js";
 import { createCliError } from "./cli-error.js";
 import { parseCommandFlags } from "./command-flags.js";
 
@@ -52,6 +53,8 @@ export interface TenantCommandOptions {
   readonly logLevel: LogLevel;
   /** `json` when `--log-level` is given without `--log-format` (log lines for machines, as before). */
   readonly logFormat: LogFormat;
+  /** `--credential`: which credential signs in; default GRAPH_ACCESS_TOKEN, then the default chain. */
+  readonly credential: CliCredentialKind;
   /** `audit --fail-on`: exit 4 when a finding has this severity or a worse one. */
   readonly failOn: FailOnSeverity | undefined;
   readonly help: boolean;
@@ -170,6 +173,7 @@ export function parseTenantCommandOptions(
     cloud: { type: "string" },
     "graph-base-url": { type: "string" },
     "allow-custom-graph-host": { type: "boolean" },
+    credential: { type: "string" },
     "log-level": { type: "string" },
     "log-format": { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -191,6 +195,7 @@ export function parseTenantCommandOptions(
         ? undefined
         : checkGraphBaseUrl(text("graph-base-url") as string, values["allow-custom-graph-host"] === true),
     ...logOptions(text("log-level"), text("log-format")),
+    credential: oneOf("--credential", text("credential") ?? "default", CLI_CREDENTIAL_KINDS),
     failOn:
       text("fail-on") === undefined
         ? undefined

@@ -40,7 +40,10 @@ export async function createTenantGuard(
   options: TenantCommandOptions,
   { env, logger, secrets, warn }: TenantGuardContext,
 ): Promise<TenantGuard> {
-  const chosen = redactedTokens(createCliCredential(env, options.tenantId, options.cloud), secrets);
+  const chosen = redactedTokens(
+    createCliCredential(env, options.tenantId, options.cloud, options.credential),
+    secrets,
+  );
   const { credential, source } = chosen;
   logger.debug({ credential: source, cloud: options.cloud }, "credential chosen");
   if (source === "GRAPH_ACCESS_TOKEN") {

@@ -8,6 +8,12 @@ import { fileURLToPath } from "node:url";
 /** The built executable (vitest's global setup builds it when stale). */
 export const CLI_MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
+/**
+ * Every run's safety net: the instance metadata address a managed identity credential would probe
+ * (169.254.169.254) is pointed at a closed loopback port, so no test can ever reach a real one.
+ */
+export const NO_INSTANCE_METADATA = { AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:9" } as const;
+
 /** What one run printed and how it ended. */
 export interface CliRun {
   readonly code: number;
@@ -34,7 +40,10 @@ export function runBuiltCli(
     execFile(
       process.execPath,
       [...(options.nodeOptions ?? []), CLI_MAIN, ...args],
-      { env: { PATH: process.env.PATH ?? "", ...env }, timeout: options.timeoutMs ?? 60_000 },
+      {
+        env: { PATH: process.env.PATH ?? "", ...NO_INSTANCE_METADATA, ...env },
+        timeout: options.timeoutMs ?? 60_000,
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
         resolve({ code, stdout, stderr });

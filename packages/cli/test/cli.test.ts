@@ -44,7 +44,15 @@ function cli(
     execFile(
       process.execPath,
       [...nodeOptions, CLI_MAIN, ...args],
-      { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 15_000 },
+      // No run may reach a real instance metadata service (a managed identity's probe).
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:9",
+          ...env,
+        },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
         resolve({ code, stdout, stderr });
