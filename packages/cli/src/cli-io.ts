@@ -8,6 +8,10 @@ import type { SecretRedactor } from "./secret-redactor.js";
 /** A writable text stream (process.stdout, or a collector in tests). */
 export interface TextSink {
   write(text: string): unknown;
+  /** True on a terminal (process.stdout has it): tables fit `columns`, colour may be used. */
+  readonly isTTY?: boolean | undefined;
+  /** The terminal's width, on a terminal. */
+  readonly columns?: number | undefined;
 }
 
 /** The streams and environment of one command run. */

@@ -1,6 +1,7 @@
 /** `rotation-exclusion scan`: one row per account with its verdict, as a table or one JSON document. */
 import type { CommandIo } from "./cli-io.js";
 import { SCAN_HELP } from "./help-text.js";
+import { type OutputStyle, paintSeverity, paintStatus } from "./output-style.js";
 import { runTenantCommand } from "./tenant-command.js";
 import type { ScanReport } from "./tenant-scan.js";
 import { formatTable } from "./text-table.js";
@@ -12,16 +13,17 @@ export function unitNamer(report: Pick<ScanReport, "restrictedUnits">): (id: str
 }
 
 /** Formats warnings as a table (empty string when there are none). */
-export function formatWarnings(warnings: ScanReport["warnings"]): string {
+export function formatWarnings(warnings: ScanReport["warnings"], style: OutputStyle): string {
   if (warnings.length === 0) return "";
   return `\nWarnings:\n${formatTable(
     [{ header: "SEVERITY" }, { header: "CODE" }, { header: "MESSAGE" }],
-    warnings.map((warning) => [warning.severity, warning.code, warning.message]),
+    warnings.map((warning) => [paintSeverity(style, warning.severity), warning.code, warning.message]),
+    { width: style.width },
   )}\n`;
 }
 
 /** The scan as readable text. */
-export function formatScanTable(report: ScanReport): string {
+export function formatScanTable(report: ScanReport, style: OutputStyle): string {
   const unitName = unitNamer(report);
   const count = (status: string) => report.accounts.filter((account) => account.status === status).length;
   const lines = [
@@ -36,12 +38,13 @@ export function formatScanTable(report: ScanReport): string {
         { header: "LISTED BECAUSE" },
       ],
       report.accounts.map((account) => [
-        account.status,
+        paintStatus(style, account.status),
         account.userPrincipalName ?? account.id ?? "?",
         account.reasonCode,
         account.unitIds.map(unitName).join(", ") || "-",
         account.sources.join("; "),
       ]),
+      { width: style.width },
     ),
   ];
   const unknown = report.accounts.filter((account) => account.status === "unknown");
@@ -69,11 +72,12 @@ export function formatScanTable(report: ScanReport): string {
         unit.membershipType,
         unit.visibility,
         String(unit.userIds.length),
-        unit.membersReadable ? "yes" : "NO",
+        unit.membersReadable ? "yes" : style.colors.red("NO"),
       ]),
+      { width: style.width },
     ),
   );
-  return `${lines.join("\n")}\n${formatWarnings(report.warnings)}`;
+  return `${lines.join("\n")}\n${formatWarnings(report.warnings, style)}`;
 }
 
 /** Runs `scan`; returns the exit status. */
@@ -85,8 +89,8 @@ export function runScanCommand(args: readonly string[], io: CommandIo): Promise<
       accountFlags: true,
       failOnFlag: false,
       roles: (options) => options.roles,
-      render: ({ report }, options) => ({
-        text: options.format === "json" ? JSON.stringify(report, null, 2) : formatScanTable(report),
+      render: ({ report }, options, style) => ({
+        text: options.format === "json" ? JSON.stringify(report, null, 2) : formatScanTable(report, style),
         undecided: report.accounts.some((account) => account.status === "unknown"),
         severities: report.warnings.map((warning) => warning.severity),
       }),

@@ -59,6 +59,14 @@ export function createSecretRedactor(initial: Iterable<string> = []): SecretReda
   return {
     add,
     redact,
-    wrap: (sink) => ({ write: (text: string) => sink.write(redact(text)) }),
+    wrap: (sink) => ({
+      write: (text: string) => sink.write(redact(text)),
+      get isTTY() {
+        return sink.isTTY;
+      },
+      get columns() {
+        return sink.columns;
+      },
+    }),
   };
 }

@@ -7,6 +7,7 @@
 import type { CommandIo } from "./cli-io.js";
 import { createCliLogger } from "./cli-logger.js";
 import { oneShotWording } from "./one-shot-wording.js";
+import { type OutputStyle, outputStyle } from "./output-style.js";
 import { parseTenantCommandOptions, type TenantCommandOptions } from "./tenant-command-options.js";
 import { createTenantGuard } from "./tenant-guard.js";
 import { scanTenant, type TenantScan } from "./tenant-scan.js";
@@ -28,6 +29,7 @@ export interface TenantCommandSpec {
   readonly render: (
     scan: TenantScan,
     options: TenantCommandOptions,
+    style: OutputStyle,
   ) => { text: string; undecided: boolean; severities: readonly (keyof typeof SEVERITY_RANK)[] };
 }
 
@@ -76,7 +78,7 @@ export async function runTenantCommand(spec: TenantCommandSpec, args: readonly s
     );
     return 1;
   }
-  const { text, undecided, severities } = spec.render(scan, options);
+  const { text, undecided, severities } = spec.render(scan, options, outputStyle(io.stdout, io.env));
   io.stdout.write(wording(text.endsWith("\n") ? text : `${text}\n`));
   if (scan.unknownRoles.length > 0) {
     for (const role of scan.unknownRoles) {

@@ -142,6 +142,29 @@ describe("where the token may go, and flags", () => {
     expect(runs[4]?.stderr).toMatch(/^rotation-exclusion scan: Unknown option '--bogus'/);
   }, 120_000);
 
+  it("tables fit COLUMNS (80 or 160), wrapping long cells, and stay plain text when piped", async () => {
+    const token = fakeJwt(graphClaims(tenant.tenantId));
+    const args = ["scan", ...target, "--role", "Global Administrator"];
+    const [narrow, wide, audit] = await inBatches([
+      () => runBuiltCli(args, { ...env(token), COLUMNS: "80" }),
+      () => runBuiltCli(args, { ...env(token), COLUMNS: "160" }),
+      () => runBuiltCli(["audit", ...target], { ...env(token), COLUMNS: "80" }),
+    ]);
+    for (const [run, width] of [
+      [narrow, 80],
+      [wide, 160],
+    ] as const) {
+      expect(run?.code, run?.stderr).toBe(0);
+      const lines = run?.stdout.split("\n") ?? [];
+      const tableLines = lines.filter((line) => !line.startsWith("Tenant "));
+      expect(Math.max(...tableLines.map((line) => line.length))).toBeLessThanOrEqual(width);
+      expect(run?.stdout).not.toContain("\u001b[");
+    }
+    // The 80-column table wraps a warning over more lines than the 160-column one.
+    expect(narrow?.stdout.split("\n").length).toBeGreaterThan(wide?.stdout.split("\n").length ?? 0);
+    expect(audit?.code).toBe(0);
+  }, 120_000);
+
   it("--version prints the package version", async () => {
     const run = await runBuiltCli(["--version"]);
     expect(run.code).toBe(0);
