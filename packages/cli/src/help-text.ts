@@ -47,6 +47,9 @@ Commands:
   demo    Run one rotation cycle on an embedded demo tenant, without and with the guard.
   scan    List protected accounts, role holders and chosen users of a tenant, with verdicts.
   audit   Check the tenant's emergency-access posture (protected Global Administrators).
+  fake-graph
+          Serve the demo tenant as a fake Microsoft Graph on 127.0.0.1 and print the scan and
+          audit commands to try against it.
 
 Run "rotation-exclusion <command> --help" for a command's flags, "rotation-exclusion --version" for
 the version.
@@ -113,4 +116,20 @@ ${CREDENTIALS}
 Example:
   AZURE_CLIENT_ID=... AZURE_CLIENT_SECRET=... rotation-exclusion audit \\
     --tenant-id 00000000-0000-0000-0000-000000000000 --cloud usgov
+`;
+
+/** Help of `fake-graph`. */
+export const FAKE_GRAPH_HELP = `Usage: rotation-exclusion fake-graph [--port <port>]
+
+Serves the demo's embedded tenant (emergency-access Global Administrators in a restricted unit,
+look-alikes that are not protected, a few dozen users) as a fake Microsoft Graph over HTTPS on
+127.0.0.1, with a throwaway CA, until Ctrl-C. Prints the exact scan and audit commands to try against
+it; the token they use is written to a file, never printed. Nothing leaves this machine.
+
+Flags:
+  --port <port>           The port to listen on. Default: a free one.
+  -h, --help              Show this help.
+
+Example:
+  rotation-exclusion fake-graph --port 8443
 `;

@@ -9,6 +9,7 @@ import { credentialSecrets } from "./cli-credential.js";
 import { isCliError } from "./cli-error.js";
 import type { CliIo, CommandIo } from "./cli-io.js";
 import { runDemoCommand } from "./demo-command.js";
+import { runFakeGraphCommand } from "./fake-graph-command.js";
 import { MAIN_HELP } from "./help-text.js";
 import { runScanCommand } from "./scan-command.js";
 import { createSecretRedactor } from "./secret-redactor.js";
@@ -17,6 +18,7 @@ const COMMANDS = {
   demo: runDemoCommand,
   scan: runScanCommand,
   audit: runAuditCommand,
+  "fake-graph": runFakeGraphCommand,
 } as const satisfies Record<string, (args: readonly string[], io: CommandIo) => Promise<number>>;
 
 /** The version of this package, from its own package.json (next to `src/` and `dist/` alike). */
@@ -59,7 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (!Object.hasOwn(COMMANDS, command)) {
     redacted.stderr.write(
-      `rotation-exclusion: unknown command ${describeValue(command)}; use demo, scan or audit (see --help).\n`,
+      `rotation-exclusion: unknown command ${describeValue(command)}; use demo, scan, audit or fake-graph (see --help).\n`,
     );
     return 2;
   }
