@@ -13,9 +13,9 @@ export function formatAuditTable(audit: AuditReport, style: OutputStyle): string
     "",
     formatTable(
       [
-        { header: "STATUS" },
-        { header: "GLOBAL ADMINISTRATOR", maxWidth: 48 },
-        { header: "REASON" },
+        { header: "STATUS", keepWidth: true },
+        { header: "GLOBAL ADMINISTRATOR", maxWidth: 48, keepWidth: true },
+        { header: "REASON", keepWidth: true },
         { header: "HOLDS THE ROLE" },
       ],
       audit.globalAdministrators.map((admin) => [

@@ -16,7 +16,7 @@ export function unitNamer(report: Pick<ScanReport, "restrictedUnits">): (id: str
 export function formatWarnings(warnings: ScanReport["warnings"], style: OutputStyle): string {
   if (warnings.length === 0) return "";
   return `\nWarnings:\n${formatTable(
-    [{ header: "SEVERITY" }, { header: "CODE" }, { header: "MESSAGE" }],
+    [{ header: "SEVERITY", keepWidth: true }, { header: "CODE", keepWidth: true }, { header: "MESSAGE" }],
     warnings.map((warning) => [paintSeverity(style, warning.severity), warning.code, warning.message]),
     { width: style.width },
   )}\n`;
@@ -31,9 +31,9 @@ export function formatScanTable(report: ScanReport, style: OutputStyle): string 
     "",
     formatTable(
       [
-        { header: "STATUS" },
-        { header: "ACCOUNT", maxWidth: 48 },
-        { header: "REASON" },
+        { header: "STATUS", keepWidth: true },
+        { header: "ACCOUNT", maxWidth: 48, keepWidth: true },
+        { header: "REASON", keepWidth: true },
         { header: "UNITS", maxWidth: 40 },
         { header: "LISTED BECAUSE" },
       ],

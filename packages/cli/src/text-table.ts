@@ -12,6 +12,11 @@ export interface TableColumn {
   readonly align?: "left" | "right";
   /** Cells longer than this are cut with an ellipsis. Default: no limit. */
   readonly maxWidth?: number;
+  /**
+   * Keep the column's natural width when fitting (an account name or a code must be read whole);
+   * the other columns wrap. Default false.
+   */
+  readonly keepWidth?: boolean;
 }
 
 /** Options of {@link formatTable}. */
@@ -44,30 +49,41 @@ function fit(cell: string, maxWidth: number | undefined): string {
 /** Column widths (with the gap) that fit `width`: the widest columns give way first. */
 function columnWidths(
   cells: readonly (readonly string[])[],
-  count: number,
+  columns: readonly TableColumn[],
   width: number | undefined,
 ): number[] {
+  const count = columns.length;
   const widths = Array.from(
     { length: count },
     (_, index) => Math.max(...cells.map((row) => visibleLength(row[index] ?? ""))) + GAP,
   );
   if (width === undefined) return widths;
-  const floors = widths.map((natural) => Math.min(natural, MIN_COLUMN + GAP));
-  let total = widths.reduce((sum, value) => sum + value, 0);
-  while (total > width) {
-    let widest = -1;
-    for (let index = 0; index < count; index += 1) {
-      if (
-        (widths[index] as number) > (floors[index] as number) &&
-        (widest === -1 || (widths[index] as number) > (widths[widest] as number))
-      ) {
-        widest = index;
+  const shrink = (floors: readonly number[]) => {
+    let total = widths.reduce((sum, value) => sum + value, 0);
+    while (total > width) {
+      let widest = -1;
+      for (let index = 0; index < count; index += 1) {
+        if (
+          (widths[index] as number) > (floors[index] as number) &&
+          (widest === -1 || (widths[index] as number) > (widths[widest] as number))
+        ) {
+          widest = index;
+        }
       }
+      if (widest === -1) return total;
+      widths[widest] = (widths[widest] as number) - 1;
+      total -= 1;
     }
-    if (widest === -1) break;
-    widths[widest] = (widths[widest] as number) - 1;
-    total -= 1;
-  }
+    return total;
+  };
+  const minimum = widths.map((natural) => Math.min(natural, MIN_COLUMN + GAP));
+  // Kept columns give way only when the others cannot make the table fit.
+  const total = shrink(
+    widths.map((natural, index) =>
+      columns[index]?.keepWidth === true ? natural : (minimum[index] as number),
+    ),
+  );
+  if (total > width) shrink(minimum);
   return widths;
 }
 
@@ -86,7 +102,7 @@ export function formatTable(
   const cells = [columns.map((column) => column.header), ...rows].map((row) =>
     columns.map((column, index) => fit(row[index] ?? "", column.maxWidth)),
   );
-  const colWidths = columnWidths(cells, columns.length, options.width);
+  const colWidths = columnWidths(cells, columns, options.width);
   const table = new Table({
     head: [],
     colWidths,
