@@ -1,19 +1,44 @@
 /**
- * Where the command line gets Microsoft Graph tokens: a pre-acquired token from GRAPH_ACCESS_TOKEN (never
- * from a flag: flags end up in shell history and process lists), else an app registration from the
- * standard @azure/identity environment variables, signing in against the chosen cloud's authority.
+ * Where the command line gets Microsoft Graph tokens, the way Azure users have them: a pre-acquired
+ * token from GRAPH_ACCESS_TOKEN (never from a flag: flags end up in shell history and process lists),
+ * an app registration (client secret or certificate), a managed identity, a workload identity
+ * (federated token file), the Azure CLI's sign-in, or @azure/identity's default chain, all signing in
+ * against the chosen cloud's authority (docs/decisions/0024-credential-kinds.md).
  */
 import {
   type AccessToken,
+  AzureCliCredential,
   ClientCertificateCredential,
   ClientSecretCredential,
+  DefaultAzureCredential,
+  ManagedIdentityCredential,
   type TokenCredential,
+  WorkloadIdentityCredential,
 } from "@azure/identity";
 import { GRAPH_CLOUDS, type GraphCloud } from "@rotation-exclusion/graph-adapter";
 import { createCliError } from "./cli-error.js";
 
+/** The kinds `--credential` accepts. */
+export const CLI_CREDENTIAL_KINDS = [
+  "environment",
+  "managed-identity",
+  "workload-identity",
+  "azure-cli",
+  "default",
+] as const;
+
+/** A kind of {@link CLI_CREDENTIAL_KINDS}. */
+export type CliCredentialKind = (typeof CLI_CREDENTIAL_KINDS)[number];
+
 /** Which credential {@link createCliCredential} chose, for the log (never the secret itself). */
-export type CliCredentialSource = "GRAPH_ACCESS_TOKEN" | "client-secret" | "client-certificate";
+export type CliCredentialSource =
+  | "GRAPH_ACCESS_TOKEN"
+  | "client-secret"
+  | "client-certificate"
+  | "managed-identity"
+  | "workload-identity"
+  | "azure-cli"
+  | "default-chain";
 
 /** A credential and where it came from. */
 export interface CliCredential {
@@ -26,6 +51,17 @@ const ONE_HOUR_MS = 3_600_000;
 // A one-shot command should answer quickly when sign-in cannot work (wrong authority, no network); the
 // operator reruns it. The SDK's default (3 retries with growing delays) would hold a typo for seconds.
 const retryOptions = { maxRetries: 1, retryDelayInMs: 200 };
+
+const SIGN_IN_WITH: Record<CliCredentialSource, string> = {
+  GRAPH_ACCESS_TOKEN: "with GRAPH_ACCESS_TOKEN",
+  "client-secret": "with the client-secret of AZURE_CLIENT_ID",
+  "client-certificate": "with the client-certificate of AZURE_CLIENT_ID",
+  "managed-identity": "with the managed identity (IDENTITY_ENDPOINT, or the instance metadata service)",
+  "workload-identity": "with the workload identity (AZURE_FEDERATED_TOKEN_FILE)",
+  "azure-cli": 'with the Azure CLI ("az login")',
+  "default-chain":
+    "with the default chain (environment, workload identity, managed identity, Azure CLI, Azure PowerShell, Azure Developer CLI)",
+};
 
 /**
  * Gets one token before any directory read, so a sign-in failure is reported once, clearly, as
@@ -44,18 +80,56 @@ export async function signIn(
     const token = await credential.getToken(GRAPH_CLOUDS[cloud].scope, { tenantId });
     if (token === null) throw new Error("the credential returned no token");
   } catch (error) {
+    // The chain's message lists every credential's reason on its own line: keep them, on one line.
     const detail =
-      error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]?.slice(0, 300)}` : "";
+      error instanceof Error
+        ? `${error.name}: ${error.message
+            .split("\n")
+            .map((line) => line.trim())
+            .filter(Boolean)
+            .join(" ")
+            .slice(0, 1200)}`
+        : "";
+    // Unavailable means "not set up here" for a credential that finds its own configuration (az not
+    // installed, no identity endpoint, nothing in the chain); an app registration or workload identity
+    // is configured, so its failure is a sign-in failure (an authority that does not answer).
+    const findsOwnConfiguration =
+      source === "default-chain" || source === "azure-cli" || source === "managed-identity";
+    if (findsOwnConfiguration && isUnavailable(error)) {
+      throw createCliError(
+        "usage",
+        `No usable Microsoft Graph credentials ${SIGN_IN_WITH[source]}: ${detail} Set GRAPH_ACCESS_TOKEN, or choose one with --credential (see --help).`,
+        { cause: error },
+      );
+    }
     throw createCliError(
       "unreadable",
-      `Could not sign in to tenant ${tenantId} at ${authorityHost} with the ${source} of AZURE_CLIENT_ID: ${detail}`,
+      `Could not sign in to tenant ${tenantId} ${SIGN_IN_WITH[source]}${source === "azure-cli" || source === "managed-identity" ? "" : ` at ${authorityHost}`}: ${detail}`,
       { cause: error },
     );
   }
 }
 
+// "Not configured here" (no az, no identity endpoint, no variables), as opposed to a refused sign-in.
+function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === "CredentialUnavailableError") return true;
+  const errors = (error as { errors?: unknown }).errors;
+  return (
+    error.name === "AggregateAuthenticationError" &&
+    Array.isArray(errors) &&
+    errors.every((inner) => inner instanceof Error && inner.name === "CredentialUnavailableError")
+  );
+}
+
 // The environment variables whose values are secrets.
-const SECRET_VARIABLES = ["GRAPH_ACCESS_TOKEN", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD"];
+const SECRET_VARIABLES = [
+  "GRAPH_ACCESS_TOKEN",
+  "AZURE_CLIENT_SECRET",
+  "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+  // The managed identity endpoint's header secret (App Service, Functions, Container Apps, Arc).
+  "IDENTITY_HEADER",
+];
 
 /**
  * Every secret value the credential may send or hold, both as set and trimmed (the token is sent
@@ -81,49 +155,146 @@ export function staticTokenCredential(token: string): TokenCredential {
   };
 }
 
+const present = (value: string | undefined): value is string => value !== undefined && value !== "";
+
+/** True for an authority on this machine (a test stand-in): it has no Microsoft instance metadata. */
+function isLoopbackAuthority(authorityHost: string): boolean {
+  try {
+    const host = new URL(authorityHost).hostname.replace(/^\[|\]$/g, "");
+    return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+function missing(label: string, names: readonly string[], hint: string): never {
+  throw createCliError(
+    "usage",
+    `${label}: ${names.join(" and ")} ${names.length === 1 ? "is" : "are"} not set; ${hint}`,
+  );
+}
+
+/** The app registration of the environment, or undefined when none is configured at all. */
+function environmentCredential(
+  env: Readonly<Record<string, string | undefined>>,
+  tenantId: string,
+  authorityHost: string,
+  required: boolean,
+): CliCredential | undefined {
+  const clientId = env.AZURE_CLIENT_ID;
+  const secret = env.AZURE_CLIENT_SECRET;
+  const certificatePath = env.AZURE_CLIENT_CERTIFICATE_PATH;
+  const configured = present(secret) || present(certificatePath);
+  if (!configured) {
+    if (!required) return undefined;
+    missing(
+      "--credential environment",
+      present(clientId)
+        ? ["AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH"]
+        : ["AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH"],
+      "an app registration needs its client id and a secret or a certificate (AZURE_CLIENT_CERTIFICATE_PASSWORD if the PFX/PEM is encrypted).",
+    );
+  }
+  if (!present(clientId)) {
+    missing(
+      required ? "--credential environment" : "Incomplete app registration credentials",
+      ["AZURE_CLIENT_ID"],
+      `${present(secret) ? "AZURE_CLIENT_SECRET" : "AZURE_CLIENT_CERTIFICATE_PATH"} is set, but not the app registration's client id.`,
+    );
+  }
+  const options = {
+    authorityHost,
+    retryOptions,
+    disableInstanceDiscovery: isLoopbackAuthority(authorityHost),
+  };
+  if (present(secret)) {
+    return {
+      credential: new ClientSecretCredential(tenantId, clientId, secret, options),
+      source: "client-secret",
+    };
+  }
+  const certificatePassword = env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
+  return {
+    credential: new ClientCertificateCredential(
+      tenantId,
+      clientId,
+      present(certificatePassword)
+        ? { certificatePath: certificatePath as string, certificatePassword }
+        : { certificatePath: certificatePath as string },
+      options,
+    ),
+    source: "client-certificate",
+  };
+}
+
 /**
- * Chooses the credential from the environment: GRAPH_ACCESS_TOKEN; else AZURE_CLIENT_ID with
- * AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH (optional AZURE_CLIENT_CERTIFICATE_PASSWORD),
- * against AZURE_AUTHORITY_HOST or the cloud's authority. Throws a usage CliError when none is set.
+ * Chooses the credential. Without `kind` (or with `default`): GRAPH_ACCESS_TOKEN when set; else a
+ * complete app registration in the environment; else @azure/identity's DefaultAzureCredential chain.
+ * With a kind, that credential only, and a usage CliError naming each missing variable.
  *
  * @example
- * const { credential } = createCliCredential(process.env, tenantId, "usgov");
+ * const { credential } = createCliCredential(process.env, tenantId, "usgov", "azure-cli");
  */
 export function createCliCredential(
   env: Readonly<Record<string, string | undefined>>,
   tenantId: string,
   cloud: GraphCloud,
+  kind: CliCredentialKind = "default",
 ): CliCredential {
-  const token = env.GRAPH_ACCESS_TOKEN;
-  if (token !== undefined && token !== "") {
-    return { credential: staticTokenCredential(token.trim()), source: "GRAPH_ACCESS_TOKEN" };
-  }
-  const clientId = env.AZURE_CLIENT_ID;
   const authorityHost = env.AZURE_AUTHORITY_HOST || GRAPH_CLOUDS[cloud].authorityHost;
-  if (clientId !== undefined && clientId !== "") {
-    const secret = env.AZURE_CLIENT_SECRET;
-    if (secret !== undefined && secret !== "") {
+  const disableInstanceDiscovery = isLoopbackAuthority(authorityHost);
+  const clientId = present(env.AZURE_CLIENT_ID) ? env.AZURE_CLIENT_ID : undefined;
+  switch (kind) {
+    case "environment":
+      return environmentCredential(env, tenantId, authorityHost, true) as CliCredential;
+    case "managed-identity":
+      // A user-assigned identity is chosen by its client id; without one, the system-assigned identity.
       return {
-        credential: new ClientSecretCredential(tenantId, clientId, secret, { authorityHost, retryOptions }),
-        source: "client-secret",
+        credential: new ManagedIdentityCredential(clientId === undefined ? {} : { clientId }),
+        source: "managed-identity",
+      };
+    case "workload-identity": {
+      const names = ["AZURE_CLIENT_ID", "AZURE_FEDERATED_TOKEN_FILE"].filter((name) => !present(env[name]));
+      if (names.length > 0) {
+        missing(
+          "--credential workload-identity",
+          names,
+          "a workload identity (AKS, or any federated credential) needs the app's client id and the path of the federated token file.",
+        );
+      }
+      return {
+        credential: new WorkloadIdentityCredential({
+          tenantId,
+          clientId: clientId as string,
+          tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE as string,
+          authorityHost,
+          disableInstanceDiscovery,
+          retryOptions,
+        }),
+        source: "workload-identity",
       };
     }
-    const certificatePath = env.AZURE_CLIENT_CERTIFICATE_PATH;
-    if (certificatePath !== undefined && certificatePath !== "") {
-      const certificatePassword = env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
+    case "azure-cli":
+      return { credential: new AzureCliCredential({ tenantId }), source: "azure-cli" };
+    case "default": {
+      const token = env.GRAPH_ACCESS_TOKEN;
+      if (present(token)) {
+        return { credential: staticTokenCredential(token.trim()), source: "GRAPH_ACCESS_TOKEN" };
+      }
+      const app = environmentCredential(env, tenantId, authorityHost, false);
+      if (app !== undefined) return app;
       return {
-        credential: new ClientCertificateCredential(
+        credential: new DefaultAzureCredential({
           tenantId,
-          clientId,
-          certificatePassword ? { certificatePath, certificatePassword } : { certificatePath },
-          { authorityHost, retryOptions },
-        ),
-        source: "client-certificate",
+          authorityHost,
+          disableInstanceDiscovery,
+          retryOptions,
+          ...(clientId === undefined
+            ? {}
+            : { managedIdentityClientId: clientId, workloadIdentityClientId: clientId }),
+        }),
+        source: "default-chain",
       };
     }
   }
-  throw createCliError(
-    "usage",
-    "No Microsoft Graph credentials: set GRAPH_ACCESS_TOKEN, or AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH (tenant from --tenant-id or AZURE_TENANT_ID).",
-  );
 }

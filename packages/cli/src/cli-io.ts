@@ -1,3 +1,5 @@
+import type { SecretRedactor } from "./secret-redactor.js";
+
 /**
  * What a command run may touch: two output streams and the environment. Passing them in keeps commands
  * testable in-process and keeps stdout for results only.
@@ -6,6 +8,10 @@
 /** A writable text stream (process.stdout, or a collector in tests). */
 export interface TextSink {
   write(text: string): unknown;
+  /** True on a terminal (process.stdout has it): tables fit `columns`, colour may be used. */
+  readonly isTTY?: boolean | undefined;
+  /** The terminal's width, on a terminal. */
+  readonly columns?: number | undefined;
 }
 
 /** The streams and environment of one command run. */
@@ -15,4 +21,12 @@ export interface CliIo {
   /** Logs (pino JSON lines) and error messages. */
   readonly stderr: TextSink;
   readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The streams a command writes to, already redacted, and the run's redactor, to which a command adds
+ * every secret it comes to hold (the tokens its credential hands out).
+ */
+export interface CommandIo extends CliIo {
+  readonly secrets: SecretRedactor;
 }

@@ -1,14 +1,14 @@
 /** `rotation-exclusion demo`: both rotation cycles of the demo as aligned tables and a one-line summary. */
-import { parseArgs } from "node:util";
 import type { Evidence } from "@rotation-exclusion/core";
 import { describeValue } from "@rotation-exclusion/core/internal";
 import type { RotationOutcome } from "@rotation-exclusion/testing";
 import { createCliError } from "./cli-error.js";
-import type { CliIo } from "./cli-io.js";
+import type { CommandIo } from "./cli-io.js";
 import { createCliLogger } from "./cli-logger.js";
+import { parseCommandFlags } from "./command-flags.js";
 import type { DemoResult } from "./demo-run.js";
 import { DEMO_HELP } from "./help-text.js";
-import { LOG_LEVELS, type LogLevel } from "./tenant-command-options.js";
+import { logOptions } from "./tenant-command-options.js";
 import { formatTable } from "./text-table.js";
 
 function describeEvidence(evidence: readonly Evidence[]): string {
@@ -115,42 +115,35 @@ export function formatDemo(result: DemoResult): string {
 }
 
 /** Runs `demo`; returns the exit status (0, or 1 when the demo itself did not behave). */
-export async function runDemoCommand(args: readonly string[], io: CliIo): Promise<number> {
-  let values: { format?: string; "log-level"?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        format: { type: "string" },
-        "log-level": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw createCliError("usage", `demo: ${message}. Run "rotation-exclusion demo --help".`);
-  }
-  if (values.help) {
+export async function runDemoCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const values = parseCommandFlags("demo", args, {
+    format: { type: "string" },
+    "log-level": { type: "string" },
+    "log-format": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help === true) {
     io.stdout.write(DEMO_HELP);
     return 0;
   }
-  const format = values.format ?? "table";
+  const format = (values.format as string | undefined) ?? "table";
   if (format !== "table" && format !== "json") {
     throw createCliError("usage", `--format: ${describeValue(format)} is not one of table, json.`);
   }
-  const level = values["log-level"] ?? "error";
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw createCliError(
-      "usage",
-      `--log-level: ${describeValue(level)} is not one of ${LOG_LEVELS.join(", ")}.`,
-    );
-  }
+  const { logLevel, logFormat } = logOptions(
+    values["log-level"] as string | undefined,
+    values["log-format"] as string | undefined,
+  );
   // The embedded tenant and the fake Graph server come from the testing kit, loaded only for the demo:
   // `scan` and `audit` against a real tenant never load it.
   const { runDemo } = await import("./demo-run.js");
-  const result = await runDemo(createCliLogger(level as LogLevel, { destination: io.stderr }));
+  const result = await runDemo(
+    createCliLogger(logLevel, {
+      destination: io.stderr,
+      format: logFormat,
+      prefix: "rotation-exclusion demo",
+    }),
+  );
   io.stdout.write(
     format === "json"
       ? `${JSON.stringify({ ...result, summary: demoSummary(result) }, null, 2)}\n`

@@ -11,6 +11,7 @@ import {
   createRotationEngine,
   type EmergencyAccessTenantIds,
   emergencyAccessTenant,
+  type FakeGraphServer,
   type RotationCycleReport,
   startFakeGraphServer,
   type TenantFixture,
@@ -40,6 +41,17 @@ export interface DemoResult {
 /** The embedded tenant: the emergency-access fixture (break-glass GAs in a restricted unit and look-alikes). */
 export function demoTenant(): TenantFixture<EmergencyAccessTenantIds> {
   return emergencyAccessTenant({ seed: "rotation-exclusion-demo", ordinaryUsers: 36 });
+}
+
+/**
+ * Serves the embedded tenant as a fake Microsoft Graph on 127.0.0.1 (`fake-graph`), until closed.
+ *
+ * @example
+ * const { server, tenantId } = await serveDemoTenant(0);
+ */
+export async function serveDemoTenant(port: number): Promise<{ server: FakeGraphServer; tenantId: string }> {
+  const { tenant } = demoTenant();
+  return { server: await startFakeGraphServer(tenant, { port }), tenantId: tenant.tenantId };
 }
 
 /**

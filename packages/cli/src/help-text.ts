@@ -5,20 +5,37 @@ const COMMON_FLAGS = `  --tenant-id <id>        Directory (tenant) id, a GUID. D
   --cloud <cloud>         global | usgov | usgov-dod | china. Default: global. Picks the Graph root,
                           the sign-in authority and the token scope.
   --graph-base-url <url>  Graph root without the version (https://graph.microsoft.us). Overrides the
-                          cloud's root; the token scope still comes from --cloud.
-  --log-level <level>     fatal | error | warn | info | debug | trace | silent. Default: warn.
-                          Logs go to stderr as JSON lines; stdout carries only the result.
+                          cloud's root; the token scope still comes from --cloud. Only Microsoft
+                          Graph hosts and loopback (a local test server) are accepted: the token is
+                          sent there.
+  --allow-custom-graph-host
+                          Accept any other https host for --graph-base-url (a proxy you trust).
+  --log-level <level>     fatal | error | warn | info | debug | trace | silent. Default: no log lines;
+                          a failure is one line on stderr. Given alone, logs are JSON lines.
+  --log-format human|json Log lines for a person or pino JSON lines (default level warn). Logs go
+                          to stderr; stdout carries only the result.
   -h, --help              Show this help.`;
 
 const CREDENTIALS = `Credentials (environment only, never flags):
-  GRAPH_ACCESS_TOKEN      A pre-acquired Microsoft Graph token; used as is when set.
-  AZURE_CLIENT_ID + AZURE_CLIENT_SECRET, or AZURE_CLIENT_ID + AZURE_CLIENT_CERTIFICATE_PATH
-                          An app registration; signs in against the cloud's authority
-                          (AZURE_AUTHORITY_HOST overrides it).
+  --credential <kind>     default | environment | managed-identity | workload-identity | azure-cli.
+                          default: GRAPH_ACCESS_TOKEN when set, else an app registration from the
+                          environment, else @azure/identity's DefaultAzureCredential chain.
+  GRAPH_ACCESS_TOKEN      A pre-acquired Microsoft Graph token. Before the first request its tid,
+                          aud (the cloud's Graph) and exp/nbf are checked; a mismatch is exit 2.
+  environment             AZURE_CLIENT_ID with AZURE_CLIENT_SECRET, or with
+                          AZURE_CLIENT_CERTIFICATE_PATH (PEM or PFX) and, if it is encrypted,
+                          AZURE_CLIENT_CERTIFICATE_PASSWORD.
+  managed-identity        The Azure resource's identity (IDENTITY_ENDPOINT + IDENTITY_HEADER on App
+                          Service, Functions and Container Apps; the instance metadata service on a
+                          VM). AZURE_CLIENT_ID picks a user-assigned identity.
+  workload-identity       AZURE_CLIENT_ID + AZURE_FEDERATED_TOKEN_FILE (AKS workload identity).
+  azure-cli               The account of "az login" (az account get-access-token).
+  AZURE_AUTHORITY_HOST    Overrides the cloud's sign-in authority.
   NODE_EXTRA_CA_CERTS     Extra trusted CA certificates (PEM file) for a private Graph endpoint.
 
 Exit status: 0 every account decided; 3 some account unknown or the report incomplete (the output
-says which and why); 2 bad flags or input; 1 nothing could be read (authentication, network).`;
+says which and why); 2 bad flags or input, a token for another tenant, resource or time, or a --user
+that does not exist; 1 nothing could be read (authentication, network); 4 audit --fail-on met.`;
 
 /** Help of the program. */
 export const MAIN_HELP = `rotation-exclusion: find the Microsoft Entra accounts that restricted management administrative
@@ -30,15 +47,19 @@ Commands:
   demo    Run one rotation cycle on an embedded demo tenant, without and with the guard.
   scan    List protected accounts, role holders and chosen users of a tenant, with verdicts.
   audit   Check the tenant's emergency-access posture (protected Global Administrators).
+  fake-graph
+          Serve the demo tenant as a fake Microsoft Graph on 127.0.0.1 and print the scan and
+          audit commands to try against it.
 
-Run "rotation-exclusion <command> --help" for a command's flags.
+Run "rotation-exclusion <command> --help" for a command's flags, "rotation-exclusion --version" for
+the version.
 
 Example:
   rotation-exclusion demo
 `;
 
 /** Help of `demo`. */
-export const DEMO_HELP = `Usage: rotation-exclusion demo [--format table|json] [--log-level <level>]
+export const DEMO_HELP = `Usage: rotation-exclusion demo [--format table|json] [--log-level <level>] [--log-format human|json]
 
 Starts a fake Microsoft Graph server over HTTPS in-process with an embedded tenant (two emergency-access
 Global Administrators in a restricted unit, look-alikes that are not protected, a few dozen users), then
@@ -48,7 +69,8 @@ runs one rotation cycle over the Global Administrators twice, through the real G
 
 Flags:
   --format table|json     Output format. Default: table.
-  --log-level <level>     Default: error. Logs go to stderr.
+  --log-level <level>     Default: no log lines. Logs go to stderr.
+  --log-format human|json Log lines for a person or JSON lines. Default: json when --log-level is given.
   -h, --help              Show this help.
 
 Example:
@@ -85,6 +107,8 @@ password-resetting role scoped to a restricted unit (such an app can change that
 finding has a severity and what to do. Reads only; writes nothing.
 
 Flags:
+  --fail-on warning|error Exit 4 when a finding has this severity or a worse one (after a complete
+                          report), so a pipeline fails on posture without parsing JSON.
 ${COMMON_FLAGS}
 
 ${CREDENTIALS}
@@ -92,4 +116,20 @@ ${CREDENTIALS}
 Example:
   AZURE_CLIENT_ID=... AZURE_CLIENT_SECRET=... rotation-exclusion audit \\
     --tenant-id 00000000-0000-0000-0000-000000000000 --cloud usgov
+`;
+
+/** Help of `fake-graph`. */
+export const FAKE_GRAPH_HELP = `Usage: rotation-exclusion fake-graph [--port <port>]
+
+Serves the demo's embedded tenant (emergency-access Global Administrators in a restricted unit,
+look-alikes that are not protected, a few dozen users) as a fake Microsoft Graph over HTTPS on
+127.0.0.1, with a throwaway CA, until Ctrl-C. Prints the exact scan and audit commands to try against
+it; the token they use is written to a file, never printed. Nothing leaves this machine.
+
+Flags:
+  --port <port>           The port to listen on. Default: a free one.
+  -h, --help              Show this help.
+
+Example:
+  rotation-exclusion fake-graph --port 8443
 `;

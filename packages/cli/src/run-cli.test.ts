@@ -106,11 +106,12 @@ describe("runCli (in-process)", () => {
     expect(stderr).not.toContain(TOKEN);
   });
 
-  it("takes the tenant from AZURE_TENANT_ID and asks for credentials when there are none", async () => {
+  it("takes the tenant from AZURE_TENANT_ID and names the missing variable of incomplete credentials", async () => {
+    // --credential environment: in-process, the default chain would look for a managed identity.
     const run = collect({ AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: "only-the-id" });
-    expect(await runCli(["scan"], run.io)).toBe(2);
+    expect(await runCli(["scan", "--credential", "environment"], run.io)).toBe(2);
     expect(run.err()).toMatch(
-      /No Microsoft Graph credentials: set GRAPH_ACCESS_TOKEN, or AZURE_CLIENT_ID with/,
+      /--credential environment: AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH is not set/,
     );
     const bad = collect({ AZURE_TENANT_ID: "not-a-guid", GRAPH_ACCESS_TOKEN: TOKEN });
     expect(await runCli(["scan"], bad.io)).toBe(2);

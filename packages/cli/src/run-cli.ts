@@ -2,26 +2,31 @@
  * The command line's entry: dispatches to `demo`, `scan` or `audit` and turns every failure into a
  * message on stderr and an exit status (2 bad input, 1 nothing could be read or an unexpected error).
  */
+import { readFileSync } from "node:fs";
 import { describeValue } from "@rotation-exclusion/core/internal";
 import { runAuditCommand } from "./audit-command.js";
 import { credentialSecrets } from "./cli-credential.js";
 import { isCliError } from "./cli-error.js";
-import type { CliIo } from "./cli-io.js";
+import type { CliIo, CommandIo } from "./cli-io.js";
 import { runDemoCommand } from "./demo-command.js";
+import { runFakeGraphCommand } from "./fake-graph-command.js";
 import { MAIN_HELP } from "./help-text.js";
 import { runScanCommand } from "./scan-command.js";
+import { createSecretRedactor } from "./secret-redactor.js";
 
 const COMMANDS = {
   demo: runDemoCommand,
   scan: runScanCommand,
   audit: runAuditCommand,
-} as const satisfies Record<string, (args: readonly string[], io: CliIo) => Promise<number>>;
+  "fake-graph": runFakeGraphCommand,
+} as const satisfies Record<string, (args: readonly string[], io: CommandIo) => Promise<number>>;
 
-// Anything that looks like a bearer token or a long secret never reaches the terminal, whatever threw.
-function redact(text: string, io: CliIo): string {
-  let out = text.replace(/Bearer\s+[^\s"']+/gi, "Bearer [redacted]");
-  for (const secret of credentialSecrets(io.env)) out = out.split(secret).join("[redacted]");
-  return out;
+/** The version of this package, from its own package.json (next to `src/` and `dist/` alike). */
+function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version?: unknown;
+  };
+  return `rotation-exclusion ${String(manifest.version)} (Node.js ${process.versions.node})`;
 }
 
 /**
@@ -32,31 +37,43 @@ function redact(text: string, io: CliIo): string {
  * process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // Everything printed, by any path (result, log line, error), passes the run's one redactor.
+  const secrets = createSecretRedactor(credentialSecrets(io.env));
+  const redacted: CommandIo = {
+    stdout: secrets.wrap(io.stdout),
+    stderr: secrets.wrap(io.stderr),
+    env: io.env,
+    secrets,
+  };
   const [command, ...args] = argv;
   if (command === undefined) {
     // A usage error like any other: the help goes to stderr, so a pipe reading stdout gets nothing.
-    io.stderr.write(MAIN_HELP);
+    redacted.stderr.write(MAIN_HELP);
     return 2;
   }
+  if (command === "--version" || command === "-V") {
+    redacted.stdout.write(`${cliVersion()}\n`);
+    return 0;
+  }
   if (command === "--help" || command === "-h" || command === "help") {
-    io.stdout.write(MAIN_HELP);
+    redacted.stdout.write(MAIN_HELP);
     return 0;
   }
   if (!Object.hasOwn(COMMANDS, command)) {
-    io.stderr.write(
-      `rotation-exclusion: unknown command ${describeValue(command)}; use demo, scan or audit (see --help).\n`,
+    redacted.stderr.write(
+      `rotation-exclusion: unknown command ${describeValue(command)}; use demo, scan, audit or fake-graph (see --help).\n`,
     );
     return 2;
   }
   try {
-    return await COMMANDS[command as keyof typeof COMMANDS](args, io);
+    return await COMMANDS[command as keyof typeof COMMANDS](args, redacted);
   } catch (error) {
     if (isCliError(error)) {
-      io.stderr.write(`rotation-exclusion ${command}: ${redact(error.message, io)}\n`);
+      redacted.stderr.write(`rotation-exclusion ${command}: ${error.message}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`rotation-exclusion ${command}: unexpected error: ${redact(message, io)}\n`);
+    redacted.stderr.write(`rotation-exclusion ${command}: unexpected error: ${message}\n`);
     return 1;
   }
 }

@@ -1,6 +1,7 @@
 /** `rotation-exclusion scan`: one row per account with its verdict, as a table or one JSON document. */
-import type { CliIo } from "./cli-io.js";
+import type { CommandIo } from "./cli-io.js";
 import { SCAN_HELP } from "./help-text.js";
+import { type OutputStyle, paintSeverity, paintStatus } from "./output-style.js";
 import { runTenantCommand } from "./tenant-command.js";
 import type { ScanReport } from "./tenant-scan.js";
 import { formatTable } from "./text-table.js";
@@ -12,16 +13,17 @@ export function unitNamer(report: Pick<ScanReport, "restrictedUnits">): (id: str
 }
 
 /** Formats warnings as a table (empty string when there are none). */
-export function formatWarnings(warnings: ScanReport["warnings"]): string {
+export function formatWarnings(warnings: ScanReport["warnings"], style: OutputStyle): string {
   if (warnings.length === 0) return "";
   return `\nWarnings:\n${formatTable(
-    [{ header: "SEVERITY" }, { header: "CODE" }, { header: "MESSAGE" }],
-    warnings.map((warning) => [warning.severity, warning.code, warning.message]),
+    [{ header: "SEVERITY", keepWidth: true }, { header: "CODE", keepWidth: true }, { header: "MESSAGE" }],
+    warnings.map((warning) => [paintSeverity(style, warning.severity), warning.code, warning.message]),
+    { width: style.width },
   )}\n`;
 }
 
 /** The scan as readable text. */
-export function formatScanTable(report: ScanReport): string {
+export function formatScanTable(report: ScanReport, style: OutputStyle): string {
   const unitName = unitNamer(report);
   const count = (status: string) => report.accounts.filter((account) => account.status === status).length;
   const lines = [
@@ -29,24 +31,25 @@ export function formatScanTable(report: ScanReport): string {
     "",
     formatTable(
       [
-        { header: "STATUS" },
-        { header: "ACCOUNT", maxWidth: 48 },
-        { header: "REASON" },
+        { header: "STATUS", keepWidth: true },
+        { header: "ACCOUNT", maxWidth: 48, keepWidth: true },
+        { header: "REASON", keepWidth: true },
         { header: "UNITS", maxWidth: 40 },
         { header: "LISTED BECAUSE" },
       ],
       report.accounts.map((account) => [
-        account.status,
+        paintStatus(style, account.status),
         account.userPrincipalName ?? account.id ?? "?",
         account.reasonCode,
         account.unitIds.map(unitName).join(", ") || "-",
         account.sources.join("; "),
       ]),
+      { width: style.width },
     ),
   ];
   const unknown = report.accounts.filter((account) => account.status === "unknown");
   if (unknown.length > 0) {
-    lines.push("", "Undecided (skipped this cycle, nothing persisted):");
+    lines.push("", "Undecided (nothing would be persisted for these):");
     for (const account of unknown) {
       lines.push(`  ${account.userPrincipalName ?? account.id ?? "?"}: ${account.reason}`);
     }
@@ -69,24 +72,27 @@ export function formatScanTable(report: ScanReport): string {
         unit.membershipType,
         unit.visibility,
         String(unit.userIds.length),
-        unit.membersReadable ? "yes" : "NO",
+        unit.membersReadable ? "yes" : style.colors.red("NO"),
       ]),
+      { width: style.width },
     ),
   );
-  return `${lines.join("\n")}\n${formatWarnings(report.warnings)}`;
+  return `${lines.join("\n")}\n${formatWarnings(report.warnings, style)}`;
 }
 
 /** Runs `scan`; returns the exit status. */
-export function runScanCommand(args: readonly string[], io: CliIo): Promise<number> {
+export function runScanCommand(args: readonly string[], io: CommandIo): Promise<number> {
   return runTenantCommand(
     {
       command: "scan",
       help: SCAN_HELP,
       accountFlags: true,
+      failOnFlag: false,
       roles: (options) => options.roles,
-      render: ({ report }, options) => ({
-        text: options.format === "json" ? JSON.stringify(report, null, 2) : formatScanTable(report),
+      render: ({ report }, options, style) => ({
+        text: options.format === "json" ? JSON.stringify(report, null, 2) : formatScanTable(report, style),
         undecided: report.accounts.some((account) => account.status === "unknown"),
+        severities: report.warnings.map((warning) => warning.severity),
       }),
     },
     args,

@@ -2,16 +2,31 @@
  * Wires one command run against a real tenant: credential, Graph directory (the real adapter), and a
  * read-only rotation guard (no account store), so the commands read and decide but can never write.
  */
+
+import type { TokenCredential } from "@azure/identity";
 import { createRotationGuard, type RotationGuard } from "@rotation-exclusion/core";
 import { createGraphDirectory, type GraphDirectory } from "@rotation-exclusion/graph-adapter";
 import type { Logger } from "pino";
-import { createCliCredential, signIn } from "./cli-credential.js";
+import { checkAccessToken } from "./access-token-check.js";
+import { type CliCredentialSource, createCliCredential, signIn } from "./cli-credential.js";
+import type { SecretRedactor } from "./secret-redactor.js";
 import type { TenantCommandOptions } from "./tenant-command-options.js";
 
 /** The guard of one run and the directory behind it (for request statistics). */
 export interface TenantGuard {
   readonly guard: RotationGuard;
   readonly directory: GraphDirectory;
+  /** Which credential signs the requests, for advice on a refusal. */
+  readonly credentialSource: CliCredentialSource;
+}
+
+/** What the run's guard needs besides the flags. */
+export interface TenantGuardContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger: Logger;
+  readonly secrets: SecretRedactor;
+  /** Prints a warning for a person (or logs it, with JSON log lines). */
+  readonly warn: (message: string) => void;
 }
 
 /**
@@ -19,16 +34,26 @@ export interface TenantGuard {
  * Node's NODE_EXTRA_CA_CERTS; verification is never turned off.
  *
  * @example
- * const { guard, directory } = await createTenantGuard(options, process.env, logger);
+ * const { guard, directory } = await createTenantGuard(options, { env, logger, secrets, warn });
  */
 export async function createTenantGuard(
   options: TenantCommandOptions,
-  env: Readonly<Record<string, string | undefined>>,
-  logger: Logger,
+  { env, logger, secrets, warn }: TenantGuardContext,
 ): Promise<TenantGuard> {
-  const chosen = createCliCredential(env, options.tenantId, options.cloud);
+  const chosen = redactedTokens(
+    createCliCredential(env, options.tenantId, options.cloud, options.credential),
+    secrets,
+  );
   const { credential, source } = chosen;
   logger.debug({ credential: source, cloud: options.cloud }, "credential chosen");
+  if (source === "GRAPH_ACCESS_TOKEN") {
+    // Before the first request: a token for another tenant or resource must not produce a report.
+    const check = checkAccessToken(env.GRAPH_ACCESS_TOKEN ?? "", {
+      tenantId: options.tenantId,
+      cloud: options.cloud,
+    });
+    if (!check.readable) warn(check.warning);
+  }
   await signIn(chosen, options.tenantId, options.cloud, env);
   const directory = createGraphDirectory({
     tenantId: options.tenantId,
@@ -38,5 +63,24 @@ export async function createTenantGuard(
     logger,
   });
   const guard = createRotationGuard({ tenantId: options.tenantId, directory, logger });
-  return { guard, directory };
+  return { guard, directory, credentialSource: source };
+}
+
+// A token a credential hands out is a secret of the run from that moment: an echo of it is redacted even
+// when it never was in the environment (client secret, managed identity, Azure CLI sign-ins).
+function redactedTokens<T extends { readonly credential: TokenCredential }>(
+  chosen: T,
+  secrets: SecretRedactor,
+): T {
+  const { credential } = chosen;
+  return {
+    ...chosen,
+    credential: {
+      async getToken(scopes, options) {
+        const token = await credential.getToken(scopes, options);
+        if (token !== null) secrets.add(token.token);
+        return token;
+      },
+    },
+  };
 }

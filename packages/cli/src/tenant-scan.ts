@@ -71,6 +71,8 @@ export interface TenantScan {
   readonly readNothing: boolean;
   /** Roles that matched no role definition, as requested. */
   readonly unknownRoles: readonly string[];
+  /** `--user` values Graph answered 404 for (their verdict stays `unknown`, reason `not-found`). */
+  readonly missingUsers: readonly string[];
 }
 
 /** What to scan. */
@@ -155,10 +157,12 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
     }
   }
 
+  const missingUsers: string[] = [];
   for (const user of request.users) {
     const verdict = await guard.checkProtection(GUID.test(user) ? user : { userPrincipalName: user }, {
       signal,
     });
+    if (verdict.status === "unknown" && verdict.reasonCode === "not-found") missingUsers.push(user);
     const key = verdict.accountId?.toLowerCase() ?? `upn:${user.toLowerCase()}`;
     add(key, verdict, verdict.userPrincipalName ?? (GUID.test(user) ? null : user), `--user ${user}`);
   }
@@ -202,6 +206,7 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
       failedSources.has("unit-list") &&
       snapshot.protectedUsers.size === 0 &&
       snapshot.units.length === 0,
+    missingUsers,
     unknownRoles:
       plan?.roles
         .filter((role) => role.role === null && role.failures.length === 0)

@@ -22,3 +22,27 @@ describe("formatTable", () => {
     expect(text.split("\n")).toEqual(["X", "abc …"]);
   });
 });
+
+describe("formatTable fitted to a width", () => {
+  it("wraps the widest column inside itself so no line is wider than the terminal", () => {
+    const message = "A long message that must wrap inside its column so the table fits thirty columns";
+    const text = formatTable([{ header: "STATUS" }, { header: "MESSAGE" }], [["warning", message]], {
+      width: 30,
+    });
+    const lines = text.split("\n");
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(30);
+    expect(lines[1]).toMatch(/^warning {2}A long/);
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.slice(9).trim())
+        .join(" "),
+    ).toBe(message);
+  });
+
+  it("does not count colour codes as width", () => {
+    const green = "\u001b[32mprotected\u001b[39m";
+    const text = formatTable([{ header: "STATUS" }, { header: "N" }], [[green, "1"]], { width: 80 });
+    expect(text.split("\n")[1]).toBe(`${green}  1`);
+  });
+});

@@ -44,7 +44,15 @@ function cli(
     execFile(
       process.execPath,
       [...nodeOptions, CLI_MAIN, ...args],
-      { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 15_000 },
+      // No run may reach a real instance metadata service (a managed identity's probe).
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:9",
+          ...env,
+        },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
         resolve({ code, stdout, stderr });
@@ -170,10 +178,13 @@ describe("rotation-exclusion (built CLI)", () => {
     expect(demo.stderr).toContain("loaded the testing kit");
   });
 
-  it("scan: an unknown user or an unreadable role group leaves the report undecided (exit 3)", async () => {
+  it("scan: a --user Graph does not know is 'not found' (exit 2) with its verdict still unknown; an unreadable role group leaves the report undecided (exit 3)", async () => {
     const missing = "nobody@contoso.onmicrosoft.com";
     const run = await cli(["scan", ...target, "--user", missing, "--format", "json"], graph());
-    expect(run.code).toBe(3);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `rotation-exclusion scan: --user: "${missing}" was not found in tenant ${tenant.tenantId} (Graph answered 404); check the spelling or the object id.\n`,
+    );
     const report = JSON.parse(run.stdout);
     expect(
       report.accounts.find((a: { sources: string[] }) => a.sources.includes(`--user ${missing}`)),
@@ -205,7 +216,8 @@ describe("rotation-exclusion (built CLI)", () => {
       expectNoSecrets(run);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/nothing could be read from tenant/);
-      expect(JSON.parse(run.stdout).complete).toBe(false);
+      // No result at all: an empty report would read as "nothing is protected".
+      expect(run.stdout).toBe("");
     } finally {
       server.configure({ acceptToken: (token) => token.length > 0 });
     }

@@ -67,6 +67,14 @@ export {
   type OperatorChange,
 } from "./in-memory-account-store.js";
 
+// ── Loopback stand-ins for token endpoints (authority, managed identity) ─────────────────────────
+export {
+  type FakeTokenRequest,
+  type FakeTokenService,
+  type FakeTokenServiceOptions,
+  startFakeTokenService,
+} from "./fake-token-service.js";
+
 // ── A fake Microsoft Graph over HTTPS, with fault injection ───────────────────────────────────────
 export {
   type FakeGraphPasswordChange,

@@ -62,6 +62,8 @@ export interface FakeGraphServerOptions {
    * without one is answered by the first tenant, one naming a tenant the server does not hold gets 401.
    */
   readonly tenants?: readonly TenantModel[];
+  /** The 127.0.0.1 port to listen on. Default 0: a free port the system picks. */
+  readonly port?: number;
   /** Order of `$batch` responses; Graph does not keep request order. Default `reversed`. */
   readonly batchResponseOrder?: FakeGraphBatchOrder;
   /**
@@ -165,6 +167,7 @@ const DEFAULTS = {
   throttle: undefined,
   appLimit: undefined,
   tenants: [],
+  port: 0,
   batchResponseOrder: "reversed",
   batchOuterStatus: "ok",
   clock: Date.now,
@@ -364,7 +367,7 @@ export async function startFakeGraphServer(
   server.on("tlsClientError", () => {});
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(options.port ?? DEFAULTS.port, "127.0.0.1", () => {
       server.off("error", reject);
       resolve();
     });

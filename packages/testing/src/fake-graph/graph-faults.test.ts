@@ -157,6 +157,33 @@ describe("error, network and body faults", () => {
     expect(new URL(other["@odata.nextLink"] as string).host).toBe("graph.invalid");
   });
 
+  it("lets a body transform echo the request's Authorization header, with its own status, in and out of $batch", async () => {
+    const { tenant: model } = tenant(3);
+    await using graph = await startFakeGraphServer(model);
+    const echo = (_body: unknown, request: { authorization: string | undefined }) => ({
+      error: { code: "ProxyError", message: `upstream refused ${request.authorization}` },
+    });
+    graph.addFault({
+      match: { route: "users.list" },
+      effect: { kind: "transform-body", status: 502, transform: echo },
+      times: 2,
+    });
+    const alone = await send(graph, "GET", LIST, { token: "echo-me-1" });
+    expect(alone.status).toBe(502);
+    expect(alone.json()).toEqual({
+      error: { code: "ProxyError", message: "upstream refused Bearer echo-me-1" },
+    });
+    const batch = await send(graph, "POST", "/v1.0/$batch", {
+      token: "echo-me-2",
+      body: { requests: [{ id: "1", method: "GET", url: "/users?$select=id" }] },
+    });
+    expect(batch.json()).toMatchObject({
+      responses: [
+        { id: "1", status: 502, body: { error: { message: "upstream refused Bearer echo-me-2" } } },
+      ],
+    });
+  });
+
   it("adds latency and records the duration", async () => {
     const { tenant: model } = tenant();
     await using graph = await startFakeGraphServer(model, {

@@ -76,6 +76,8 @@ export type FakeGraphFaultEffect =
   | {
       readonly kind: "transform-body";
       readonly transform: (body: unknown, request: FakeGraphFaultRequest) => unknown;
+      /** Replaces the status too (an error body built from the request, say). Default: the real one. */
+      readonly status?: number;
     }
   /**
    * Sets `@odata.nextLink`: `same-page` (the request's own URL: a listing that never ends), `other-host`
@@ -97,6 +99,11 @@ export interface FakeGraphFaultRequest {
   readonly route: FakeGraphRoute | undefined;
   readonly objectIds: readonly string[];
   readonly page: number | undefined;
+  /**
+   * The request's `Authorization` header as sent (for a `$batch` item: the outer request's), so a
+   * fault can echo it back the way a misbehaving proxy or API does, to test that clients redact it.
+   */
+  readonly authorization: string | undefined;
 }
 
 /** A fault added to a running server: how often it applied, and a way to remove it. */

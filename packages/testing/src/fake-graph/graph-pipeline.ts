@@ -128,6 +128,7 @@ function applyPost(
   response: GraphResponse,
   url: string,
   target: FaultTarget,
+  authorization: string | undefined,
 ): GraphResponse {
   switch (effect.kind) {
     case "malformed-json":
@@ -141,11 +142,13 @@ function applyPost(
     case "transform-body":
       return {
         ...response,
+        status: effect.status ?? response.status,
         body: effect.transform(structuredClone(response.body), {
           url,
           route: target.route,
           objectIds: target.objectIds,
           page: target.page,
+          authorization,
         }),
       };
     case "next-link": {
@@ -269,7 +272,13 @@ export function createGraphPipeline(
       }
       if (plan.post !== undefined) {
         fault = plan.post.kind;
-        response = applyPost(plan.post, response, url, target);
+        response = applyPost(
+          plan.post,
+          response,
+          url,
+          target,
+          request.outerAuthorization ?? request.headers.authorization,
+        );
       }
       return respond(response);
     };
@@ -320,6 +329,7 @@ export function createGraphPipeline(
             body: item.body,
             bodyInvalid: false,
             inBatch: true,
+            outerAuthorization: request.headers.authorization,
           },
           item.id,
         );

@@ -78,6 +78,8 @@ export interface GraphRequest {
   /** True when a body was sent but is not JSON. */
   readonly bodyInvalid: boolean;
   readonly inBatch: boolean;
+  /** For a `$batch` item: the outer request's `Authorization` header (items carry none of their own). */
+  readonly outerAuthorization?: string | undefined;
 }
 
 /** Everything a handler needs. */
