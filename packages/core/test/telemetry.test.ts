@@ -19,7 +19,7 @@ import { createFakeDirectory, type FakeFaults } from "./directory-fixture.js";
 import { createFakeStore, type SeedAccount } from "./fake-store.js";
 import { BOB, createFixture, ERIN, standardAccounts, standardTenant } from "./guard-fixture.js";
 import { GLOBAL_ADMIN, roleTenant } from "./role-fixture.js";
-import { captureTelemetry, everyAttributeValue, total } from "./telemetry-capture.js";
+import { captureTelemetry, everyAttributeValue, total } from "@rotation-exclusion/testing/telemetry";
 
 const QUIET = "aaaaaaaa-0000-4000-8000-000000000001";
 const THROTTLED = "aaaaaaaa-0000-4000-8000-000000000002";

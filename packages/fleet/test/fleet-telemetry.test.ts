@@ -17,7 +17,7 @@ import {
 } from "@rotation-exclusion/testing";
 import { afterAll, describe, expect, test } from "vitest";
 import { deleteKeys, missingServices, REDIS_URL, uniquePrefix } from "./fleet-services.js";
-import { captureTelemetry, total } from "./telemetry-capture.js";
+import { captureTelemetry, total } from "@rotation-exclusion/testing/telemetry";
 
 const missing = await missingServices();
 const prefix = uniquePrefix("telemetry");

@@ -17,7 +17,7 @@ import {
 } from "@rotation-exclusion/testing";
 import { describe, expect, test } from "vitest";
 import { countingCredential, FAST_RETRY } from "./fake-graph-fixture.js";
-import { captureTelemetry, everyAttributeValue, total } from "./telemetry-capture.js";
+import { captureTelemetry, everyAttributeValue, total } from "@rotation-exclusion/testing/telemetry";
 
 function quietTenant(seed: string) {
   const t = tenantBuilder({ seed });
