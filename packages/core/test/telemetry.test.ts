@@ -14,12 +14,12 @@ import {
   ROTATION_EXCLUSION_ACTOR,
   runExclusionCycle,
 } from "@rotation-exclusion/core";
+import { captureTelemetry, everyAttributeValue, total } from "@rotation-exclusion/testing/telemetry";
 import { afterEach, describe, expect, test } from "vitest";
 import { createFakeDirectory, type FakeFaults } from "./directory-fixture.js";
 import { createFakeStore, type SeedAccount } from "./fake-store.js";
 import { BOB, createFixture, ERIN, standardAccounts, standardTenant } from "./guard-fixture.js";
 import { GLOBAL_ADMIN, roleTenant } from "./role-fixture.js";
-import { captureTelemetry, everyAttributeValue, total } from "@rotation-exclusion/testing/telemetry";
 
 const QUIET = "aaaaaaaa-0000-4000-8000-000000000001";
 const THROTTLED = "aaaaaaaa-0000-4000-8000-000000000002";

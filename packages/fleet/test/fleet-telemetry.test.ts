@@ -15,9 +15,9 @@ import {
   createInMemoryDirectory,
   emergencyAccessTenant,
 } from "@rotation-exclusion/testing";
+import { captureTelemetry, total } from "@rotation-exclusion/testing/telemetry";
 import { afterAll, describe, expect, test } from "vitest";
 import { deleteKeys, missingServices, REDIS_URL, uniquePrefix } from "./fleet-services.js";
-import { captureTelemetry, total } from "@rotation-exclusion/testing/telemetry";
 
 const missing = await missingServices();
 const prefix = uniquePrefix("telemetry");

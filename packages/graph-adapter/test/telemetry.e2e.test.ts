@@ -15,9 +15,9 @@ import {
   startFakeGraphServer,
   tenantBuilder,
 } from "@rotation-exclusion/testing";
+import { captureTelemetry, everyAttributeValue, total } from "@rotation-exclusion/testing/telemetry";
 import { describe, expect, test } from "vitest";
 import { countingCredential, FAST_RETRY } from "./fake-graph-fixture.js";
-import { captureTelemetry, everyAttributeValue, total } from "@rotation-exclusion/testing/telemetry";
 
 function quietTenant(seed: string) {
   const t = tenantBuilder({ seed });
