@@ -44,6 +44,8 @@ describe("createProgressLine", () => {
       clock += 30;
     }
     expect(writes).toHaveLength(3);
+    progress.update("deciding protected accounts", 10, 10);
+    expect(writes.at(-1)).toBe("\r\u001b[Kdeciding protected accounts… 10 of 10");
     progress.update("x".repeat(200));
     expect((writes.at(-1) ?? "").length).toBeLessThanOrEqual("\r\u001b[K".length + 59);
   });

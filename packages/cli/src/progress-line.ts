@@ -43,8 +43,9 @@ export function createProgressLine(stderr: TextSink, options: ProgressLineOption
     update(phase, done, total) {
       if (!active) return;
       const at = now();
-      // A new phase is always shown; counts within a phase at most every `intervalMs`.
-      if (phase === lastPhase && at - lastDrawMs < intervalMs) return;
+      // A new phase and a finished count are always shown; counts within a phase at most every `intervalMs`.
+      const finished = done !== undefined && done === total;
+      if (phase === lastPhase && !finished && at - lastDrawMs < intervalMs) return;
       lastPhase = phase;
       lastDrawMs = at;
       const count = done !== undefined && total !== undefined ? ` ${done} of ${total}` : "";

@@ -7,7 +7,6 @@ import type { TokenCredential } from "@azure/identity";
 import { createRotationGuard, type RotationGuard } from "@rotation-exclusion/core";
 import {
   createGraphDirectory,
-  GRAPH_CLOUDS,
   type GraphDirectory,
   type RetryPolicy,
 } from "@rotation-exclusion/graph-adapter";
@@ -32,6 +31,8 @@ export interface TenantGuardContext {
   readonly secrets: SecretRedactor;
   /** Prints a warning for a person (or logs it, with JSON log lines). */
   readonly warn: (message: string) => void;
+  /** Told as each restricted unit's members are read, for the progress line. */
+  readonly onUnitMembersRead?: ((read: number, total: number) => void) | undefined;
 }
 
 /**
@@ -43,7 +44,7 @@ export interface TenantGuardContext {
  */
 export async function createTenantGuard(
   options: TenantCommandOptions,
-  { env, logger, secrets, warn }: TenantGuardContext,
+  { env, logger, secrets, warn, onUnitMembersRead }: TenantGuardContext,
 ): Promise<TenantGuard> {
   const chosen = redactedTokens(
     createCliCredential(env, options.tenantId, options.cloud, options.credential),
@@ -67,6 +68,7 @@ export async function createTenantGuard(
     ...(options.graphBaseUrl !== undefined ? { baseUrl: options.graphBaseUrl } : {}),
     logger,
     retry: ONE_SHOT_RETRY,
+    onUnitMembersRead,
   });
   const guard = createRotationGuard({ tenantId: options.tenantId, directory, logger });
   return { guard, directory, credentialSource: source };
@@ -103,11 +105,6 @@ const ONE_SHOT_RETRY = {
   maxDelayMs: 2_000,
   deadlineMs: 60_000,
 } as const satisfies Partial<RetryPolicy>;
-
-/** The Graph root a run sends its requests to (scheme, host and port only: nothing secret). */
-export function graphOrigin(options: Pick<TenantCommandOptions, "graphBaseUrl" | "cloud">): string {
-  return new URL(options.graphBaseUrl ?? GRAPH_CLOUDS[options.cloud].graphRoot).origin;
-}
 
 /**
  * The UPNs of accounts known by object id only, by lower-case id, from one per-user read each (the

@@ -148,8 +148,9 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
   for (const unit of snapshot.units) for (const id of unit.members.userIds) protectedIds.add(id);
   let decided = 0;
   for (const id of protectedIds) {
-    progress("deciding protected accounts", decided++, protectedIds.size);
     const verdict = await guard.checkProtection(id, { signal });
+    decided += 1;
+    progress("deciding protected accounts", decided, protectedIds.size);
     add(
       id,
       verdict,
@@ -176,10 +177,10 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
 
   const missingUsers: string[] = [];
   for (const [index, user] of request.users.entries()) {
-    progress("checking --user accounts", index, request.users.length);
     const verdict = await guard.checkProtection(GUID.test(user) ? user : { userPrincipalName: user }, {
       signal,
     });
+    progress("checking --user accounts", index + 1, request.users.length);
     if (verdict.status === "unknown" && verdict.reasonCode === "not-found") missingUsers.push(user);
     const key = verdict.accountId?.toLowerCase() ?? `upn:${user.toLowerCase()}`;
     add(key, verdict, verdict.userPrincipalName ?? (GUID.test(user) ? null : user), `--user ${user}`);

@@ -101,6 +101,27 @@ describe("scan output a person reads (built CLI)", () => {
     expect(run.stderr).toBe("");
   });
 
+  it("shows progress on a terminal's stderr and erases it; never with --format json", async () => {
+    // stderr made to report a terminal, the way the CLI learns it (process.stderr.isTTY).
+    const onTerminal = [
+      "--import",
+      `data:text/javascript,${encodeURIComponent('Object.defineProperty(process.stderr, "isTTY", { value: true });')}`,
+    ];
+    const table = await runBuiltCli(["scan", ...target], graph(), { nodeOptions: onTerminal });
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stderr).toContain("reading restricted units… 4 of 4");
+    expect(table.stderr).toContain("deciding protected accounts…");
+    // Erased before the result: the last thing on stderr is the erase sequence, stdout has none of it.
+    expect(table.stderr.endsWith("\r\u001b[K")).toBe(true);
+    expect(table.stdout).not.toContain("reading restricted units");
+    const json = await runBuiltCli(["scan", ...target, "--format", "json"], graph(), {
+      nodeOptions: onTerminal,
+    });
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stderr).toBe("");
+    expect(() => JSON.parse(json.stdout)).not.toThrow();
+  });
+
   it("an unreachable host: one line naming the host, within a few seconds", async () => {
     const started = Date.now();
     const run = await runBuiltCli(

@@ -184,9 +184,19 @@ export async function readRestrictedUnits(
       headers.push(...page);
     },
   });
+  let membersRead = 0;
   const units = await mapConcurrently(
     headers,
-    async (unit) => ({ ...unit, members: await readMembers(context, unit, signal) }),
+    async (unit) => {
+      const members = await readMembers(context, unit, signal);
+      membersRead += 1;
+      try {
+        context.onUnitMembersRead?.(membersRead, headers.length);
+      } catch {
+        // A progress display that fails must not fail the read it reports on.
+      }
+      return { ...unit, members };
+    },
     { concurrency: context.memberReadConcurrency },
   );
   if (result.error === undefined) return { units, complete: true };
