@@ -8,8 +8,9 @@ import type { CommandIo } from "./cli-io.js";
 import { createCliLogger } from "./cli-logger.js";
 import { oneShotWording } from "./one-shot-wording.js";
 import { type OutputStyle, outputStyle } from "./output-style.js";
+import { createProgressLine } from "./progress-line.js";
 import { parseTenantCommandOptions, type TenantCommandOptions } from "./tenant-command-options.js";
-import { createTenantGuard } from "./tenant-guard.js";
+import { createTenantGuard, nameUsers } from "./tenant-guard.js";
 import { scanTenant, type TenantScan } from "./tenant-scan.js";
 
 /** Severity order of findings, for `--fail-on`. */
@@ -57,23 +58,37 @@ export async function runTenantCommand(spec: TenantCommandSpec, args: readonly s
       io.stderr.write(`${prefix}: warning: ${message}\n`);
     } else logger.warn(message);
   };
+  // Progress only for a person at a terminal: never between log lines, never beside a JSON document.
+  const progress = createProgressLine(io.stderr, {
+    enabled: options.logFormat === "human" && options.logLevel === "silent" && options.format !== "json",
+  });
   const { guard, directory, credentialSource } = await createTenantGuard(options, {
     env: io.env,
     logger,
     secrets: io.secrets,
     warn,
+    onUnitMembersRead: (read, total) => progress.update("reading restricted units", read, total),
   });
   const wording = (text: string) => oneShotWording(text, credentialSource);
-  const scan = await scanTenant(guard, {
-    roles: spec.roles(options),
-    users: options.users,
-    graphRequests: () => directory.stats().requests,
-  });
+  let scan: TenantScan;
+  try {
+    scan = await scanTenant(guard, {
+      roles: spec.roles(options),
+      users: options.users,
+      graphRequests: () => directory.stats().requests,
+      nameUsers: (ids) => nameUsers(directory, ids),
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.clear();
+  }
   if (scan.readNothing) {
     const failure = scan.snapshot.failures[0]?.failure;
+    // Say where the requests went: a typo'd --graph-base-url or a proxy reads differently from Graph down.
+    const where = failure?.kind === "unavailable" ? `; could not reach ${directory.graphRoot}` : "";
     io.stderr.write(
       wording(
-        `${prefix}: nothing could be read from tenant ${options.tenantId}${failure ? `: ${failure.message}` : "."}\n`,
+        `${prefix}: nothing could be read from tenant ${options.tenantId}${where}${failure ? `: ${failure.message}` : "."}\n`,
       ),
     );
     return 1;

@@ -22,6 +22,11 @@ export interface ScanAccount {
   readonly id: string | null;
   readonly userPrincipalName: string | null;
   readonly status: VerdictStatus;
+  /**
+   * The restricted units whose member lists name this account: the same lists as `restrictedUnits`, so
+   * a row and the units never disagree (the verdict's own unit ids, which leave out units that cannot
+   * prove anything, are in `evidence` and `reason`).
+   */
   readonly unitIds: readonly string[];
   readonly reasonCode: ReasonCode;
   readonly evidence: readonly Evidence[];
@@ -82,6 +87,13 @@ export interface TenantScanRequest {
   readonly users: readonly string[];
   /** Graph requests so far (the directory's statistics). */
   readonly graphRequests: () => number;
+  /**
+   * The UPNs of accounts the reads named by object id only (fallback-mode unit members, a `--user` given
+   * by id), by lower-case id; an id it cannot name stays unnamed. Default: none are looked up.
+   */
+  readonly nameUsers?: ((ids: readonly string[]) => Promise<ReadonlyMap<string, string>>) | undefined;
+  /** Told what the scan is doing, for a progress line: a phase, and how far through it. */
+  readonly onProgress?: ((phase: string, done?: number, total?: number) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -119,6 +131,8 @@ interface Entry {
  */
 export async function scanTenant(guard: RotationGuard, request: TenantScanRequest): Promise<TenantScan> {
   const { signal } = request;
+  const progress = request.onProgress ?? (() => {});
+  progress("reading the protected set and restricted units");
   const snapshot = await guard.refreshSnapshot({ signal });
   const entries = new Map<string, Entry>();
   const add = (key: string, verdict: Verdict, upn: string | null, source: string) => {
@@ -132,8 +146,11 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
 
   const protectedIds = new Set(snapshot.protectedUsers.keys());
   for (const unit of snapshot.units) for (const id of unit.members.userIds) protectedIds.add(id);
+  let decided = 0;
   for (const id of protectedIds) {
     const verdict = await guard.checkProtection(id, { signal });
+    decided += 1;
+    progress("deciding protected accounts", decided, protectedIds.size);
     add(
       id,
       verdict,
@@ -144,6 +161,7 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
 
   let plan: RoleImportPlan | undefined;
   if (request.roles.length > 0) {
+    progress("reading role holders");
     plan = await guard.planRoleImport({ roles: request.roles, signal });
     for (const account of plan.accounts) {
       for (const path of account.paths) {
@@ -158,10 +176,11 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
   }
 
   const missingUsers: string[] = [];
-  for (const user of request.users) {
+  for (const [index, user] of request.users.entries()) {
     const verdict = await guard.checkProtection(GUID.test(user) ? user : { userPrincipalName: user }, {
       signal,
     });
+    progress("checking --user accounts", index + 1, request.users.length);
     if (verdict.status === "unknown" && verdict.reasonCode === "not-found") missingUsers.push(user);
     const key = verdict.accountId?.toLowerCase() ?? `upn:${user.toLowerCase()}`;
     add(key, verdict, verdict.userPrincipalName ?? (GUID.test(user) ? null : user), `--user ${user}`);
@@ -172,11 +191,27 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
     const warning = toWarning(finding);
     warnings.set(JSON.stringify(warning), warning);
   }
+  const unnamed = [...entries.entries()]
+    .filter(([key, entry]) => entry.upn === null && !key.startsWith("upn:"))
+    .map(([key]) => key);
+  if (unnamed.length > 0 && request.nameUsers !== undefined) {
+    progress("naming accounts");
+    const names = await request.nameUsers(unnamed);
+    for (const key of unnamed) {
+      const entry = entries.get(key);
+      if (entry !== undefined) entry.upn = names.get(key) ?? null;
+    }
+  }
+  // The units whose lists name each account, from the same lists the report prints.
+  const listedIn = new Map<string, string[]>();
+  for (const unit of snapshot.units) {
+    for (const id of unit.members.userIds) listedIn.set(id, [...(listedIn.get(id) ?? []), unit.id]);
+  }
   const accounts = [...entries.entries()].map(([key, { verdict, upn, sources }]) => ({
     id: key.startsWith("upn:") ? null : key,
     userPrincipalName: upn,
     status: verdict.status,
-    unitIds: verdict.unitIds,
+    unitIds: listedIn.get(key) ?? [],
     reasonCode: verdict.reasonCode,
     evidence: verdict.evidence,
     reason: verdict.reason,

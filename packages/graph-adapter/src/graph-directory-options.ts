@@ -91,6 +91,11 @@ export interface GraphDirectoryOptions {
    * is paid once per app instead of once per tenant and cycle. Default: a memo of this directory only.
    */
   readonly queryMemo?: GraphQueryMemo;
+  /**
+   * Told each time the members of one restricted unit have been read (`read` of `total` restricted units),
+   * for a progress display. A hook that throws is ignored. Default: none.
+   */
+  readonly onUnitMembersRead?: ((read: number, total: number) => void) | undefined;
 }
 
 /** Everything the directory runs with, validated. */
@@ -110,6 +115,7 @@ export interface ResolvedGraphDirectoryOptions {
   readonly memberReadHidden: boolean;
   readonly throttleBudget: ThrottleBudget | undefined;
   readonly queryMemo: GraphQueryMemo;
+  readonly onUnitMembersRead: ((read: number, total: number) => void) | undefined;
 }
 
 const DEFAULTS = {
@@ -259,5 +265,6 @@ export function resolveGraphDirectoryOptions(options: GraphDirectoryOptions): Re
     memberReadHidden: resolveMemberReadHidden(options.memberReadHidden),
     throttleBudget,
     queryMemo: queryMemo ?? createGraphQueryMemo(),
+    onUnitMembersRead: options.onUnitMembersRead,
   };
 }

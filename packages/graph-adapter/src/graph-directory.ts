@@ -88,6 +88,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirec
     hiddenMembersVisible: () => resolved.memberReadHidden || tokenRoles.roles().has(MEMBER_READ_HIDDEN),
     logger: resolved.logger,
     queryMemo: resolved.queryMemo,
+    onUnitMembersRead: resolved.onUnitMembersRead,
   };
   let lastPrimarySignal: PrimarySignal | undefined;
   const mode: UserCheckMode = { propertySupported: true };

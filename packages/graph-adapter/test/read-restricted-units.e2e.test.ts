@@ -226,3 +226,47 @@ describe("readRestrictedUnits with a member listed twice", () => {
     expect(unit?.members).toMatchObject({ complete: true, userIds: [fixture.admin] });
   });
 });
+
+describe("readRestrictedUnits for a person waiting on it", () => {
+  it("names member groups by display name and reports each unit's members as they are read", async () => {
+    const t = tenantBuilder({ seed: "graph-adapter-unit-progress", domain: "contoso.com" });
+    const finance = t.group("Finance", { members: [t.user("finance.lead")] });
+    t.unit("Protected finance objects", { restricted: true, members: [finance] });
+    for (const name of ["A", "B", "C"])
+      t.unit(name, { restricted: true, members: [t.user(name.toLowerCase())] });
+    t.unit("Sales");
+    const progress: [number, number][] = [];
+    await using graph = await directoryOverFakeGraph(
+      t.build(),
+      {},
+      { onUnitMembersRead: (read, total) => progress.push([read, total]) },
+    );
+    const read = await graph.directory.readRestrictedUnits();
+    expect(
+      read.units.find((unit) => unit.displayName === "Protected finance objects")?.members,
+    ).toMatchObject({
+      groupIds: [finance],
+      groupDisplayNames: { [finance]: "Finance" },
+    });
+    expect(progress).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
+  });
+
+  it("a progress hook that throws does not break the read", async () => {
+    const { tenant } = unitTenant();
+    await using graph = await directoryOverFakeGraph(
+      tenant,
+      {},
+      {
+        onUnitMembersRead: () => {
+          throw new Error("display went away");
+        },
+      },
+    );
+    expect(await graph.directory.readRestrictedUnits()).toMatchObject({ complete: true });
+  });
+});

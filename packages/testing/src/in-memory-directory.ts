@@ -196,6 +196,7 @@ export function createInMemoryDirectory(
     const members = {
       userIds: [] as string[],
       groupIds: [] as string[],
+      groupDisplayNames: {} as Record<string, string>,
       deviceIds: [] as string[],
       otherIds: [] as string[],
     };
@@ -231,8 +232,11 @@ export function createInMemoryDirectory(
       for (const id of listed.slice((page - 1) * pageSize, page * pageSize)) {
         const memberKind = objectKind(tenant, id);
         if (memberKind === "user") members.userIds.push(id);
-        else if (memberKind === "group") members.groupIds.push(id);
-        else if (memberKind === "device") members.deviceIds.push(id);
+        else if (memberKind === "group") {
+          members.groupIds.push(id);
+          const name = tenant.groups.get(id)?.displayName;
+          if (name) members.groupDisplayNames[id] = name;
+        } else if (memberKind === "device") members.deviceIds.push(id);
         else members.otherIds.push(id);
       }
       if (page * pageSize >= listed.length) return { ...members, ...visibility, complete: true };

@@ -76,6 +76,12 @@ export interface ProtectedUsersRead {
 export interface UnitMembers {
   readonly userIds: readonly string[];
   readonly groupIds: readonly string[];
+  /**
+   * Display names of member groups, by the id as listed in `groupIds`, where the directory named them.
+   * Only for findings a person reads (a group in a restricted unit); never evidence. Optional: a reader
+   * that does not name groups leaves them named by id.
+   */
+  readonly groupDisplayNames?: Readonly<Record<string, string>> | undefined;
   readonly deviceIds: readonly string[];
   /**
    * Members whose `@odata.type` is missing, or is not a user, group or device (nor a declared subtype of

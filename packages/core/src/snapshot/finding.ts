@@ -98,10 +98,13 @@ function unitFindings(unit: RestrictedUnit, fallback: boolean): Finding[] {
     });
   }
   for (const groupId of m.groupIds) {
+    const names = m.groupDisplayNames;
+    const groupName = names !== undefined && Object.hasOwn(names, groupId) ? names[groupId] : undefined;
+    const group = typeof groupName === "string" ? `"${groupName}" (${groupId})` : groupId;
     findings.push({
       code: "GROUP_IN_RESTRICTED_UNIT",
       severity: "warning",
-      message: `Group ${groupId} is a member of restricted ${name}; its members are NOT protected by the unit (membership is not transitive). Add the users themselves to protect them.`,
+      message: `Group ${group} is a member of restricted ${name}; its members are NOT protected by the unit (membership is not transitive). Add the users themselves to protect them.`,
       unitId: unit.id,
       objectId: groupId,
     });

@@ -107,6 +107,13 @@ function normalizeUnit(unit: RestrictedUnit): SnapshotUnit {
     ...unit.members,
     userIds: lower(unit.members.userIds),
     groupIds: lower(unit.members.groupIds),
+    ...(unit.members.groupDisplayNames !== undefined
+      ? {
+          groupDisplayNames: Object.fromEntries(
+            Object.entries(unit.members.groupDisplayNames).map(([id, name]) => [id.toLowerCase(), name]),
+          ),
+        }
+      : {}),
     deviceIds: lower(unit.members.deviceIds),
     otherIds: lower(unit.members.otherIds),
   };

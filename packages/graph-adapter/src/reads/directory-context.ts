@@ -23,6 +23,8 @@ export interface DirectoryContext {
   readonly logger: Logger;
   /** The app's memory of listings Graph refused with their undocumented query options. */
   readonly queryMemo: GraphQueryMemo;
+  /** Told after each restricted unit's members are read (see `GraphDirectoryOptions.onUnitMembersRead`). */
+  readonly onUnitMembersRead?: ((read: number, total: number) => void) | undefined;
 }
 
 /** The absolute v1.0 URL for a path and query that are already encoded. */

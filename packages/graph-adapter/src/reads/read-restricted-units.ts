@@ -97,6 +97,7 @@ async function readMembers(
   let groupIds: string[] = [];
   let deviceIds: string[] = [];
   let otherIds: string[] = [];
+  let groupDisplayNames: Record<string, string> = {};
   const seen = new Set<string>();
   const what = `Listing members of restricted unit ${unit.id}`;
   const result = await readListing(context, {
@@ -104,11 +105,13 @@ async function readMembers(
     path: `/directory/administrativeUnits/${encodeURIComponent(unit.id)}/members`,
     // The page names neither (https://learn.microsoft.com/graph/api/administrativeunit-list-members):
     // without them Graph sends whole objects, 100 a page, and `@odata.type` still tells users apart.
-    undocumented: { $select: "id", $top: String(context.pageSizes.members) },
+    // `displayName` names a group in a finding; without `$select` whole objects carry it anyway.
+    undocumented: { $select: "id,displayName", $top: String(context.pageSizes.members) },
     what,
     signal,
     restart() {
       [userIds, groupIds, deviceIds, otherIds] = [[], [], [], []];
+      groupDisplayNames = {};
       seen.clear();
     },
     onPage(items) {
@@ -128,6 +131,8 @@ async function readMembers(
                 ? deviceIds
                 : otherIds;
         sorted.push([bucket, id]);
+        const name = kind === "group" ? stringOrNull(item, "displayName") : null;
+        if (name !== null) groupDisplayNames[id] = name;
       }
       // A member listed twice (Graph pages are not snapshots) is one member.
       for (const [bucket, id] of sorted) {
@@ -140,6 +145,7 @@ async function readMembers(
   return {
     userIds,
     groupIds,
+    ...(Object.keys(groupDisplayNames).length > 0 ? { groupDisplayNames } : {}),
     deviceIds,
     otherIds,
     complete: result.error === undefined,
@@ -178,9 +184,19 @@ export async function readRestrictedUnits(
       headers.push(...page);
     },
   });
+  let membersRead = 0;
   const units = await mapConcurrently(
     headers,
-    async (unit) => ({ ...unit, members: await readMembers(context, unit, signal) }),
+    async (unit) => {
+      const members = await readMembers(context, unit, signal);
+      membersRead += 1;
+      try {
+        context.onUnitMembersRead?.(membersRead, headers.length);
+      } catch {
+        // A progress display that fails must not fail the read it reports on.
+      }
+      return { ...unit, members };
+    },
     { concurrency: context.memberReadConcurrency },
   );
   if (result.error === undefined) return { units, complete: true };
