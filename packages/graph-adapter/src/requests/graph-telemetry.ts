@@ -61,8 +61,30 @@ export interface GraphServer {
   readonly versionPath: string;
 }
 
+/** Routes are a fixed list and servers one per cloud: the bound only guards against a caller's surprise. */
+const MAX_ROUTES = 1_000;
+
+/** Graph roots seen (one per cloud, or a test's server): parsing one costs a tenant-cycle a `new URL`. */
+const servers = new Map<string, GraphServer>();
+
 /** The server of a request URL. */
 export function graphServerOf(url: string): GraphServer {
+  // The root is the URL up to the API version's path: `https://graph.microsoft.com/v1.0`.
+  const hostStart = url.indexOf("//") + 2;
+  const pathStart = url.indexOf("/", hostStart);
+  const versionEnd = pathStart < 0 ? -1 : url.indexOf("/", pathStart + 1);
+  if (hostStart < 2 || versionEnd < 0) return parseServer(url);
+  const root = url.slice(0, versionEnd);
+  let found = servers.get(root);
+  if (found === undefined) {
+    found = parseServer(url);
+    if (servers.size >= MAX_ROUTES) servers.clear();
+    servers.set(root, found);
+  }
+  return found;
+}
+
+function parseServer(url: string): GraphServer {
   const parsed = new URL(url);
   const port = parsed.port === "" ? (parsed.protocol === "http:" ? 80 : 443) : Number(parsed.port);
   const versionPath = /^\/[^/]+/.exec(parsed.pathname)?.[0] ?? "";
@@ -97,8 +119,6 @@ interface RouteTelemetry {
   readonly requestAttributes: Map<string, Attributes>;
 }
 
-/** Routes are a fixed list and servers one per cloud: the bound only guards against a caller's surprise. */
-const MAX_ROUTES = 1_000;
 const routes = new Map<string, RouteTelemetry>();
 
 function routeTelemetry(route: string, server: GraphServer): RouteTelemetry {
