@@ -22,7 +22,8 @@
  *
  * Environment: BENCH_LATENCY_MS (median, default 50), BENCH_LATENCY_SPREAD (the production server's
  * log-normal sigma, default 0.6), BENCH_ONLY (comma-separated sections), BENCH_ACCOUNTS and BENCH_TENANTS
- * (comma-separated sizes of the strategy table).
+ * (comma-separated sizes of the strategy table), BENCH_CPU_PROF (a directory: each cell writes a V8 CPU
+ * profile there, `--cpu-prof`).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { connect } from "node:net";
@@ -115,7 +116,12 @@ function ask(server: ChildProcess, message: Record<string, unknown>): Promise<un
 async function runCell(spec: CellSpec, server?: Server): Promise<CellResult> {
   const child = fork(here("./cell.js"), [JSON.stringify(spec)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
-    execArgv: ["--max-old-space-size=4096", "--expose-gc"],
+    execArgv: [
+      "--max-old-space-size=4096",
+      "--expose-gc",
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each cell (NODE_OPTIONS may not carry --cpu-prof).
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
   });
   return new Promise((resolve, reject) => {
     let result: CellResult | undefined;

@@ -145,6 +145,12 @@ describe("core telemetry", () => {
       }),
     ).toBe(1);
     expect(points.find((point) => point.name === "rotation_exclusion.cycle.duration")?.unit).toBe("s");
+    // Both refreshes record their unit evidence's age; the complete one records no last_complete age (it
+    // is 0 by construction), and the incomplete one had no complete refresh before it.
+    const age = (evidence: string) =>
+      total(points, "rotation_exclusion.snapshot.age", { "rotation_exclusion.snapshot.evidence": evidence });
+    expect(age("unit_evidence")).toBe(2);
+    expect(age("last_complete")).toBe(0);
 
     // Low cardinality: no tenant id, account id or UPN on any metric.
     for (const point of points) {

@@ -15,7 +15,7 @@ import { type Logger, silentLogger } from "../ports/logger.js";
 import type { SnapshotStore } from "../ports/snapshot-store.js";
 import { createRotationExclusionError, isRotationExclusionError } from "../rotation-exclusion-error.js";
 import { startSpan, withSpan } from "../telemetry/core-telemetry.js";
-import { ATTR, recordCycle, recordTenantRun } from "../telemetry/cycle-telemetry.js";
+import { ATTR, cycleTally, recordCycle, recordTenantRun } from "../telemetry/cycle-telemetry.js";
 import {
   countAccounts,
   type ExclusionCycleEvent,
@@ -180,6 +180,7 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
   const streakThreshold = options.incompleteStreakThreshold ?? DEFAULTS.incompleteStreakThreshold;
   const startedMs = clock();
   const cycleSpan = startSpan("rotation_exclusion.cycle", { [ATTR.dryRun]: dryRun });
+  const tally = cycleTally();
   const cycleDeadline = deadlineSignal(options.deadlineMs ?? DEFAULTS.deadlineMs, "cycle-deadline");
   const cycleSignal = options.signal
     ? AbortSignal.any([options.signal, cycleDeadline.signal])
@@ -221,7 +222,7 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
     const span = startSpan("rotation_exclusion.tenant_run", { [ATTR.tenantId]: tenantId }, cycleSpan.context);
     const seen: { report?: ExclusionReport } = {};
     const result = await withSpan(span, () => runTenantBody(tenantId, seen));
-    recordTenantRun(span, result, seen.report, streakThreshold);
+    recordTenantRun(span, result, seen.report, streakThreshold, tally);
     return result;
   }
 
@@ -377,6 +378,6 @@ export async function runExclusionCycle(options: ExclusionCycleOptions): Promise
       sourceError !== undefined ? "tenant-source-failed" : cycleSignal.aborted ? stopCause() : undefined,
     sourceError,
   });
-  recordCycle(cycleSpan, report, streakThreshold);
+  recordCycle(cycleSpan, report, streakThreshold, tally);
   return report;
 }

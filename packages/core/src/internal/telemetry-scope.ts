@@ -8,6 +8,7 @@ import {
   type Attributes,
   type Context,
   context,
+  isSpanContextValid,
   type Meter,
   metrics,
   type Span,
@@ -41,13 +42,46 @@ export interface TelemetryScope<I> {
   ): SafeSpan;
 }
 
-const guarded = (action: () => void) => {
-  try {
-    action();
-  } catch {
-    // Telemetry never fails the work it describes.
+/**
+ * A span started by a scope. A class, not a literal of closures: a quiet tenant-cycle starts three spans,
+ * and the closures (three per span, one more per guarded call) were a measurable part of its telemetry
+ * CPU (BENCHMARKS.md, "OpenTelemetry"). Every method swallows what the span throws.
+ */
+class GuardedSpan implements SafeSpan {
+  constructor(
+    private readonly span: Span | undefined,
+    readonly recording: boolean,
+    readonly context: Context | undefined,
+  ) {}
+
+  set(attributes: Attributes): void {
+    try {
+      this.span?.setAttributes(attributes);
+    } catch {
+      // Telemetry never fails the work it describes.
+    }
   }
-};
+
+  fail(errorType: string): void {
+    try {
+      this.span?.setAttribute("error.type", errorType);
+      this.span?.setStatus(ERROR_STATUS);
+    } catch {
+      // Telemetry never fails the work it describes.
+    }
+  }
+
+  end(): void {
+    try {
+      this.span?.end();
+    } catch {
+      // Telemetry never fails the work it describes.
+    }
+  }
+}
+
+const ERROR_STATUS = { code: SpanStatusCode.ERROR } as const;
+const NO_OPTIONS: { readonly parent?: Context | undefined; readonly kind?: SpanKind } = {};
 
 /** Creates a package's telemetry scope; `createInstruments` is called once per meter provider. */
 export function telemetryScope<I>(
@@ -79,35 +113,35 @@ export function telemetryScope<I>(
 
   return {
     record(recording) {
-      guarded(() => recording(instruments()));
+      try {
+        recording(instruments());
+      } catch {
+        // Telemetry never fails the work it describes.
+      }
     },
-    startSpan(name, attributes, options = {}) {
+    startSpan(name, attributes, options = NO_OPTIONS) {
       let span: Span | undefined;
       let parentContext: Context | undefined;
       let spanContext: Context | undefined;
       let recording = false;
-      guarded(() => {
+      try {
         parentContext = options.parent ?? context.active();
         span = tracer().startSpan(
           name,
           { attributes, kind: options.kind ?? SpanKind.INTERNAL },
           parentContext,
         );
-        spanContext = trace.setSpan(parentContext, span);
         recording = span.isRecording();
-      });
-      const started = span as Span | undefined;
-      return {
-        recording,
-        context: spanContext ?? parentContext,
-        set: (more) => guarded(() => started?.setAttributes(more)),
-        fail: (errorType) =>
-          guarded(() => {
-            started?.setAttribute("error.type", errorType);
-            started?.setStatus({ code: SpanStatusCode.ERROR });
-          }),
-        end: () => guarded(() => started?.end()),
-      };
+        // The no-op tracer's span (no SDK, no parent) has an invalid context: putting it in a context
+        // would give children nothing, so its children start in the parent's context, and withSpan
+        // skips entering one. A sampled-out span of an SDK has a valid context: its children must see
+        // it (a parent-based sampler drops them with it), so it is set like a recording one.
+        if (recording || isSpanContextValid(span.spanContext()))
+          spanContext = trace.setSpan(parentContext, span);
+      } catch {
+        // Telemetry never fails the work it describes.
+      }
+      return new GuardedSpan(span, recording, spanContext ?? parentContext);
     },
   };
 }
@@ -117,7 +151,15 @@ export function telemetryScope<I>(
  * children when the host registered a context manager. A context manager that throws runs `work` plain.
  */
 export function withSpan<T>(span: SafeSpan, work: () => T): T {
+  // A span that started no context of its own (the no-op tracer's) under the active one: nothing to enter.
   if (span.context === undefined) return work();
+  let active: Context | undefined;
+  try {
+    active = context.active();
+  } catch {
+    // A context manager that throws: the work runs plain, as below.
+  }
+  if (active === undefined || active === span.context) return work();
   let entered = false;
   try {
     return context.with(span.context, () => {

@@ -12,6 +12,9 @@ export interface RefreshFacts {
   readonly incompleteStreak: number;
 }
 
+const UNIT_EVIDENCE: Attributes = { [ATTR.snapshotEvidence]: "unit_evidence" };
+const LAST_COMPLETE: Attributes = { [ATTR.snapshotEvidence]: "last_complete" };
+
 /** Ends a refresh's span and records the refresh and the age of what the snapshot stands on. */
 export function recordRefresh(span: SafeSpan, snapshot: TenantSnapshot, facts: RefreshFacts): void {
   const attributes: Attributes = {
@@ -26,13 +29,11 @@ export function recordRefresh(span: SafeSpan, snapshot: TenantSnapshot, facts: R
     instruments.snapshotRefreshes.add(1, attributes);
     // The age is taken from the snapshot's own read times, so a reused unit read shows its real age.
     const observedMs = Date.parse(snapshot.protectedSetObservedAt);
-    instruments.snapshotAge.record(Math.max(0, observedMs - facts.unitsAtMs) / 1_000, {
-      [ATTR.snapshotEvidence]: "unit_evidence",
-    });
-    if (facts.lastCompleteAtMs !== undefined) {
-      instruments.snapshotAge.record(Math.max(0, observedMs - facts.lastCompleteAtMs) / 1_000, {
-        [ATTR.snapshotEvidence]: "last_complete",
-      });
+    instruments.snapshotAge.record(Math.max(0, observedMs - facts.unitsAtMs) / 1_000, UNIT_EVIDENCE);
+    // A complete refresh is itself the last complete snapshot: its age is 0 by construction, and
+    // recording it cost every quiet tenant a histogram measurement (BENCHMARKS.md, "OpenTelemetry").
+    if (!snapshot.complete && facts.lastCompleteAtMs !== undefined) {
+      instruments.snapshotAge.record(Math.max(0, observedMs - facts.lastCompleteAtMs) / 1_000, LAST_COMPLETE);
     }
   });
 }

@@ -61,8 +61,30 @@ export interface GraphServer {
   readonly versionPath: string;
 }
 
+/** Routes are a fixed list and servers one per cloud: the bound only guards against a caller's surprise. */
+const MAX_ROUTES = 1_000;
+
+/** Graph roots seen (one per cloud, or a test's server): parsing one costs a tenant-cycle a `new URL`. */
+const servers = new Map<string, GraphServer>();
+
 /** The server of a request URL. */
 export function graphServerOf(url: string): GraphServer {
+  // The root is the URL up to the API version's path: `https://graph.microsoft.com/v1.0`.
+  const hostStart = url.indexOf("//") + 2;
+  const pathStart = url.indexOf("/", hostStart);
+  const versionEnd = pathStart < 0 ? -1 : url.indexOf("/", pathStart + 1);
+  if (hostStart < 2 || versionEnd < 0) return parseServer(url);
+  const root = url.slice(0, versionEnd);
+  let found = servers.get(root);
+  if (found === undefined) {
+    found = parseServer(url);
+    if (servers.size >= MAX_ROUTES) servers.clear();
+    servers.set(root, found);
+  }
+  return found;
+}
+
+function parseServer(url: string): GraphServer {
   const parsed = new URL(url);
   const port = parsed.port === "" ? (parsed.protocol === "http:" ? 80 : 443) : Number(parsed.port);
   const versionPath = /^\/[^/]+/.exec(parsed.pathname)?.[0] ?? "";
@@ -80,10 +102,112 @@ function splitRoute(route: string): { method: string; path: string } {
 const statusClass = (status: number | undefined) =>
   status === undefined ? "none" : `${Math.floor(status / 100)}xx`;
 
+/**
+ * What every attempt of one route to one server shares: its span name and its metrics' attribute sets,
+ * built once instead of on every attempt (a quiet tenant-cycle sends one GET; rebuilding them was part
+ * of its telemetry CPU, BENCHMARKS.md "OpenTelemetry"). Metric attribute objects are handed to the SDK
+ * read-only, so one object serves every measurement.
+ */
+interface RouteTelemetry {
+  readonly method: string;
+  readonly template: string;
+  readonly spanName: string;
+  readonly server: GraphServer;
+  /** `http.client.request.duration`'s attributes by status and error type. */
+  readonly durationAttributes: Map<string, Attributes>;
+  /** `rotation_exclusion.graph.requests`' attributes by status class. */
+  readonly requestAttributes: Map<string, Attributes>;
+}
+
+const routes = new Map<string, RouteTelemetry>();
+
+function routeTelemetry(route: string, server: GraphServer): RouteTelemetry {
+  const key = `${server.address}\u0000${server.port}\u0000${server.versionPath}\u0000${route}`;
+  let found = routes.get(key);
+  if (found === undefined) {
+    const { method, path } = splitRoute(route);
+    const template = `${server.versionPath}${path}`;
+    found = {
+      method,
+      template,
+      spanName: `${method} ${template}`,
+      server,
+      durationAttributes: new Map(),
+      requestAttributes: new Map(),
+    };
+    if (routes.size >= MAX_ROUTES) routes.clear();
+    routes.set(key, found);
+  }
+  return found;
+}
+
+function durationAttributesOf(
+  route: RouteTelemetry,
+  status: number | undefined,
+  failure: string | undefined,
+): Attributes {
+  const key = `${status}\u0000${failure}`;
+  let found = route.durationAttributes.get(key);
+  if (found === undefined) {
+    found = {
+      "http.request.method": route.method,
+      "server.address": route.server.address,
+      "server.port": route.server.port,
+      "url.template": route.template,
+    };
+    if (status !== undefined) found["http.response.status_code"] = status;
+    if (failure !== undefined) found["error.type"] = failure;
+    route.durationAttributes.set(key, found);
+  }
+  return found;
+}
+
+function requestAttributesOf(route: RouteTelemetry, status: number | undefined): Attributes {
+  const statusClassName = statusClass(status);
+  let found = route.requestAttributes.get(statusClassName);
+  if (found === undefined) {
+    found = {
+      "http.request.method": route.method,
+      "rotation_exclusion.graph.status_class": statusClassName,
+    };
+    route.requestAttributes.set(statusClassName, found);
+  }
+  return found;
+}
+
+/** How an HTTP attempt ended: `status` when Graph answered, `errorType` when it failed. */
+interface AttemptOutcome {
+  readonly status?: number | undefined;
+  readonly errorType?: string | undefined;
+}
+
 /** One HTTP attempt's span and figures. */
 export interface AttemptTelemetry {
   /** Ends the attempt: `status` when Graph answered, `errorType` when it failed. */
-  end(outcome: { readonly status?: number | undefined; readonly errorType?: string | undefined }): void;
+  end(outcome: AttemptOutcome): void;
+}
+
+class Attempt implements AttemptTelemetry {
+  private readonly startedAt = performance.now();
+
+  constructor(
+    private readonly route: RouteTelemetry,
+    private readonly span: SafeSpan,
+  ) {}
+
+  end({ status, errorType }: AttemptOutcome) {
+    const seconds = (performance.now() - this.startedAt) / 1_000;
+    // error.type: the status for a 4xx/5xx answer (http-spans.md), else the adapter's failure code.
+    const failure = errorType ?? (status !== undefined && status >= 400 ? String(status) : undefined);
+    const { span, route } = this;
+    if (status !== undefined && span.recording) span.set({ "http.response.status_code": status });
+    if (failure !== undefined) span.fail(failure);
+    span.end();
+    scope.record((instruments) => {
+      instruments.duration.record(seconds, durationAttributesOf(route, status, failure));
+      instruments.requests.add(1, requestAttributesOf(route, status));
+    });
+  }
 }
 
 /**
@@ -96,45 +220,26 @@ export function startAttempt(
   attempt: number,
   tenantId: string,
 ): AttemptTelemetry {
-  const { method, path } = splitRoute(route);
-  const template = `${server.versionPath}${path}`;
-  const common: Attributes = {
-    "http.request.method": method,
+  let telemetry: RouteTelemetry;
+  try {
+    telemetry = routeTelemetry(route, server);
+  } catch {
+    // Telemetry never fails the request it describes.
+    return NO_ATTEMPT;
+  }
+  const attributes: Attributes = {
+    "http.request.method": telemetry.method,
     "server.address": server.address,
     "server.port": server.port,
-    "url.template": template,
+    "url.template": telemetry.template,
+    "rotation_exclusion.tenant.id": tenantId,
   };
-  const span: SafeSpan = scope.startSpan(
-    `${method} ${template}`,
-    {
-      ...common,
-      ...(attempt > 1 ? { "http.request.resend_count": attempt - 1 } : {}),
-      "rotation_exclusion.tenant.id": tenantId,
-    },
-    { kind: SpanKind.CLIENT },
-  );
-  const startedAt = performance.now();
-  return {
-    end({ status, errorType }) {
-      const seconds = (performance.now() - startedAt) / 1_000;
-      // error.type: the status for a 4xx/5xx answer (http-spans.md), else the adapter's failure code.
-      const failure = errorType ?? (status !== undefined && status >= 400 ? String(status) : undefined);
-      const attributes: Attributes = { ...common };
-      if (status !== undefined) attributes["http.response.status_code"] = status;
-      if (failure !== undefined) attributes["error.type"] = failure;
-      if (status !== undefined) span.set({ "http.response.status_code": status });
-      if (failure !== undefined) span.fail(failure);
-      span.end();
-      scope.record((instruments) => {
-        instruments.duration.record(seconds, attributes);
-        instruments.requests.add(1, {
-          "http.request.method": method,
-          "rotation_exclusion.graph.status_class": statusClass(status),
-        });
-      });
-    },
-  };
+  if (attempt > 1) attributes["http.request.resend_count"] = attempt - 1;
+  return new Attempt(telemetry, scope.startSpan(telemetry.spanName, attributes, CLIENT));
 }
+
+const NO_ATTEMPT: AttemptTelemetry = { end() {} };
+const CLIENT = { kind: SpanKind.CLIENT } as const;
 
 /** A retry the policy scheduled after a failed attempt (`status` when Graph answered). */
 export function recordRetry(route: string, status: number | undefined): void {
