@@ -333,7 +333,8 @@ describe.skipIf(missing !== undefined)(`fleet end to end${missing ? ` (skipped: 
             .slice(from)
             .some((l) => l.worker === paused && l.type === "log" && /lock of job/.test(l.msg ?? "")),
         {
-          timeout: 8_000,
+          // Generous: a resumed process on a loaded machine needs seconds before its answer arrives.
+          timeout: 20_000,
           interval: 100,
         },
       )
