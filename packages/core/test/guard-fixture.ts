@@ -1,5 +1,11 @@
 /** A standard small tenant, store and guard for core's public-API tests. */
-import { createRotationGuard, type RotationGuard, type RotationGuardOptions } from "@rotation-exclusion/core";
+import {
+  type AutoRotateRecord,
+  createRotationGuard,
+  ROTATION_EXCLUSION_ACTOR,
+  type RotationGuard,
+  type RotationGuardOptions,
+} from "@rotation-exclusion/core";
 import {
   createFakeDirectory,
   type FakeDirectory,
@@ -20,6 +26,17 @@ export const PUBLIC_UNIT = guid(100);
 export const HIDDEN_UNIT = guid(101);
 export const ORDINARY_UNIT = guid(102);
 export const GROUP = guid(200);
+
+/** An exclusion record written by us (the guard), as an account store would hold it. */
+export const OUR_EXCLUSION: AutoRotateRecord = {
+  kind: "exclusion",
+  changedBy: ROTATION_EXCLUSION_ACTOR,
+  reasonCode: "unit-member",
+  reason: "Direct member of restricted unit Tier 0",
+  unitIds: [],
+  evidence: [],
+  changedAt: "2025-12-01T00:00:00.000Z",
+};
 
 export function standardTenant(): FakeTenant {
   return {

@@ -3,27 +3,20 @@
  * compare-and-set write and cleared only after `onReleased` resolved, so a hook that throws, or a
  * process that stops between the write and the hook, is alerted again by a later run (of any guard).
  */
-import {
-  type AutoRotateRecord,
-  createRotationGuard,
-  type Logger,
-  type ReleasedEvent,
-  ROTATION_EXCLUSION_ACTOR,
-} from "@rotation-exclusion/core";
+import { createRotationGuard, type Logger, type ReleasedEvent } from "@rotation-exclusion/core";
 import { describe, expect, test, vi } from "vitest";
-import { ALICE, BOB, CAROL, createFixture, type Fixture, keys, TENANT_ID } from "./guard-fixture.js";
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  createFixture,
+  type Fixture,
+  keys,
+  OUR_EXCLUSION as ours,
+  TENANT_ID,
+} from "./guard-fixture.js";
 
 const RELEASED_AT = "2025-12-31T12:00:00.000Z";
-
-const ours: AutoRotateRecord = {
-  kind: "exclusion",
-  changedBy: ROTATION_EXCLUSION_ACTOR,
-  reasonCode: "unit-member",
-  reason: "Direct member of restricted unit Tier 0",
-  unitIds: [],
-  evidence: [],
-  changedAt: "2025-12-01T00:00:00.000Z",
-};
 
 /** Bob is in no restricted unit: a complete snapshot releases our exclusion of him. */
 const bobExcludedByUs = { key: "bob", objectId: BOB, autoRotate: false, record: ours };

@@ -7,33 +7,28 @@ import { readFileSync } from "node:fs";
 import { metrics, SpanStatusCode, trace } from "@opentelemetry/api";
 import {
   type AccountStore,
-  type AutoRotateRecord,
   createInMemorySnapshotStore,
   type DirectoryReader,
   type ExclusionCycleOptions,
-  ROTATION_EXCLUSION_ACTOR,
   runExclusionCycle,
 } from "@rotation-exclusion/core";
 import { captureTelemetry, everyAttributeValue, total } from "@rotation-exclusion/testing/telemetry";
 import { afterEach, describe, expect, test } from "vitest";
 import { createFakeDirectory, type FakeFaults } from "./directory-fixture.js";
 import { createFakeStore, type SeedAccount } from "./fake-store.js";
-import { BOB, createFixture, ERIN, standardAccounts, standardTenant } from "./guard-fixture.js";
+import {
+  BOB,
+  createFixture,
+  ERIN,
+  OUR_EXCLUSION as ours,
+  standardAccounts,
+  standardTenant,
+} from "./guard-fixture.js";
 import { GLOBAL_ADMIN, roleTenant } from "./role-fixture.js";
 
 const QUIET = "aaaaaaaa-0000-4000-8000-000000000001";
 const THROTTLED = "aaaaaaaa-0000-4000-8000-000000000002";
 const FAILED = "aaaaaaaa-0000-4000-8000-000000000003";
-
-const ours: AutoRotateRecord = {
-  kind: "exclusion",
-  changedBy: ROTATION_EXCLUSION_ACTOR,
-  reasonCode: "unit-member",
-  reason: "Direct member of restricted unit Tier 0",
-  unitIds: [],
-  evidence: [],
-  changedAt: "2025-12-01T00:00:00.000Z",
-};
 
 /** Bob was excluded by us, and no restricted unit holds him any more: the quiet tenant releases him. */
 function accountsWithBobReleased(): SeedAccount[] {
