@@ -1,4 +1,4 @@
-import type { SecretRedactor } from "./secret-redactor.js";
+import type { SecretRedactor } from "@rotation-exclusion/report";
 
 /**
  * What a command run may touch: two output streams and the environment. Passing them in keeps commands

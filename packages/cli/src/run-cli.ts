@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describeValue } from "@rotation-exclusion/core/internal";
+import { createSecretRedactor } from "@rotation-exclusion/report";
 import { runAuditCommand } from "./audit-command.js";
 import { credentialSecrets } from "./cli-credential.js";
 import { isCliError } from "./cli-error.js";
@@ -12,7 +13,6 @@ import { runDemoCommand } from "./demo-command.js";
 import { runFakeGraphCommand } from "./fake-graph-command.js";
 import { MAIN_HELP } from "./help-text.js";
 import { runScanCommand } from "./scan-command.js";
-import { createSecretRedactor } from "./secret-redactor.js";
 
 const COMMANDS = {
   demo: runDemoCommand,

@@ -10,10 +10,10 @@ import {
   type GraphDirectory,
   type RetryPolicy,
 } from "@rotation-exclusion/graph-adapter";
+import type { SecretRedactor } from "@rotation-exclusion/report";
 import type { Logger } from "pino";
 import { checkAccessToken } from "./access-token-check.js";
 import { type CliCredentialSource, createCliCredential, signIn } from "./cli-credential.js";
-import type { SecretRedactor } from "./secret-redactor.js";
 import type { TenantCommandOptions } from "./tenant-command-options.js";
 
 /** The guard of one run and the directory behind it (for request statistics). */

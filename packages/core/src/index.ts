@@ -73,15 +73,17 @@ export {
   type ExclusionCycleOptions,
   runExclusionCycle,
 } from "./cycle/run-exclusion-cycle.js";
-export type {
-  CycleAccountCounts,
-  CycleGraphCounts,
-  CycleStopCause,
-  ExclusionCycleEvent,
-  ExclusionCycleReport,
-  TenantCycleResult,
-  TenantCycleStatus,
-  TenantStopCause,
+export {
+  type CycleAccountCounts,
+  type CycleGraphCounts,
+  type CycleStopCause,
+  EXCLUSION_CYCLE_REPORT_KIND,
+  EXCLUSION_CYCLE_REPORT_SCHEMA_VERSION,
+  type ExclusionCycleEvent,
+  type ExclusionCycleReport,
+  type TenantCycleResult,
+  type TenantCycleStatus,
+  type TenantStopCause,
 } from "./cycle/exclusion-cycle-report.js";
 export {
   createInMemorySnapshotStore,

@@ -77,8 +77,16 @@ export interface TenantCycleResult {
   readonly report?: ExclusionReport | undefined;
 }
 
-/** The result of `runExclusionCycle()`. */
+/** The `kind` of a cycle report's JSON document (`@rotation-exclusion/report` reads it). */
+export const EXCLUSION_CYCLE_REPORT_KIND = "rotation-exclusion.cycle";
+
+/** The schema version of a cycle report's JSON document. */
+export const EXCLUSION_CYCLE_REPORT_SCHEMA_VERSION = 1;
+
+/** The result of `runExclusionCycle()`: written as JSON, it is a document a posture report can render. */
 export interface ExclusionCycleReport {
+  readonly kind: typeof EXCLUSION_CYCLE_REPORT_KIND;
+  readonly schemaVersion: typeof EXCLUSION_CYCLE_REPORT_SCHEMA_VERSION;
   readonly dryRun: boolean;
   /** Set when the cycle was cut short: by its deadline, the caller's signal, or a failing tenant source. */
   readonly stoppedBy?: CycleStopCause | undefined;
@@ -181,6 +189,8 @@ export function summarizeCycle(
     graph = addCounts(graph, result.graph);
   }
   return {
+    kind: EXCLUSION_CYCLE_REPORT_KIND,
+    schemaVersion: EXCLUSION_CYCLE_REPORT_SCHEMA_VERSION,
     dryRun: run.dryRun,
     ...(run.stoppedBy !== undefined ? { stoppedBy: run.stoppedBy } : {}),
     ...(run.sourceError !== undefined ? { sourceError: run.sourceError } : {}),

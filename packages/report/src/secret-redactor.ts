@@ -1,11 +1,18 @@
 /**
- * Redaction of everything the command line prints. Every byte written to stdout or stderr (tables, the
- * JSON document, log lines, error lines) passes through one redactor, so no path can forget it: known
+ * Redaction of everything the command line prints and every report renders. The CLI passes every byte
+ * written to stdout or stderr (tables, the JSON document, log lines, error lines) through one redactor,
+ * and the report passes every string of its inputs through it at render time (inputs may predate it), so
+ * no path can forget it: known
  * secrets (the Graph token, the client secret, the certificate password, every token a credential hands
  * out during the run) and anything shaped like a bearer credential or a JWT are replaced by `[redacted]`.
  * Shapes matter because a Graph stand-in or proxy may echo a header the CLI never saw as a value.
  */
-import type { TextSink } from "./cli-io.js";
+/** Where text is written: a stream, or anything with `write` (and, for a terminal, `isTTY`/`columns`). */
+export interface TextSink {
+  write(text: string): unknown;
+  readonly isTTY?: boolean | undefined;
+  readonly columns?: number | undefined;
+}
 
 /** The mark that replaces a secret. */
 export const REDACTED = "[redacted]";
