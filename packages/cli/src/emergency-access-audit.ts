@@ -6,6 +6,7 @@
  * docs/decisions/0010-emergency-access-accounts.md). We never infer "break-glass": a protected Global
  * Administrator is one in a restricted management administrative unit.
  */
+import { AUDIT_DOCUMENT_KIND, type AuditDocument } from "@rotation-exclusion/report";
 import { describeRolePath, type ScanWarning, type TenantScan } from "./tenant-scan.js";
 
 /** The Global Administrator role template id (the same in every tenant and cloud). */
@@ -40,22 +41,14 @@ export interface AuditFinding {
 }
 
 /** A Global Administrator as the audit lists it. */
-export interface AuditAdministrator {
-  readonly id: string;
-  readonly userPrincipalName: string | null;
-  readonly status: "protected" | "not-protected" | "unknown";
-  readonly reasonCode: string;
-  readonly unitIds: readonly string[];
-  readonly paths: readonly string[];
-}
+export type AuditAdministrator = AuditDocument["globalAdministrators"][number];
 
-/** The audit's JSON document. */
-export interface AuditReport {
-  readonly tenantId: string;
-  readonly complete: boolean;
-  readonly globalAdministrators: readonly AuditAdministrator[];
+/**
+ * The audit's JSON document: `AuditDocument` of `@rotation-exclusion/report` (what `report --from`
+ * reads), with findings that always say what to do.
+ */
+export interface AuditReport extends AuditDocument {
   readonly findings: readonly AuditFinding[];
-  readonly graphRequests: number;
 }
 
 // What to do about each scan warning, by code.
@@ -196,15 +189,22 @@ export function auditEmergencyAccess(scan: TenantScan): AuditReport {
   const globalAdministrators = (scan.plan?.accounts ?? []).filter((account) =>
     account.paths.some((path) => path.roleId.toLowerCase() === GLOBAL_ADMINISTRATOR_ROLE_ID),
   );
+  const unitNames = new Map(scan.report.restrictedUnits.map((unit) => [unit.id, unit.displayName]));
   const admins: AuditAdministrator[] = globalAdministrators.map((account) => ({
     id: account.objectId.toLowerCase(),
     userPrincipalName: account.userPrincipalName,
+    displayName: account.displayName,
     status: account.verdict.status,
     reasonCode: account.verdict.reasonCode,
     unitIds: account.verdict.unitIds,
+    units: account.verdict.unitIds.map((id) => ({ id, displayName: unitNames.get(id) ?? null })),
     paths: account.paths.map(describeRolePath),
   }));
   return {
+    kind: AUDIT_DOCUMENT_KIND,
+    schemaVersion: 1,
+    generator: scan.report.generator,
+    generatedAt: scan.report.generatedAt,
     tenantId: scan.report.tenantId,
     complete: scan.report.complete,
     globalAdministrators: admins,
@@ -213,6 +213,7 @@ export function auditEmergencyAccess(scan: TenantScan): AuditReport {
       ...appScopedToRestrictedUnit(scan),
       ...scan.report.warnings.map(fromWarning),
     ],
+    restrictedUnits: scan.report.restrictedUnits,
     graphRequests: scan.report.graphRequests,
   };
 }

@@ -2,13 +2,13 @@
  * The command line's entry: dispatches to `demo`, `scan` or `audit` and turns every failure into a
  * message on stderr and an exit status (2 bad input, 1 nothing could be read or an unexpected error).
  */
-import { readFileSync } from "node:fs";
 import { describeValue } from "@rotation-exclusion/core/internal";
 import { createSecretRedactor } from "@rotation-exclusion/report";
 import { runAuditCommand } from "./audit-command.js";
 import { credentialSecrets } from "./cli-credential.js";
 import { isCliError } from "./cli-error.js";
 import type { CliIo, CommandIo } from "./cli-io.js";
+import { cliPackageVersion } from "./cli-version.js";
 import { runDemoCommand } from "./demo-command.js";
 import { runFakeGraphCommand } from "./fake-graph-command.js";
 import { MAIN_HELP } from "./help-text.js";
@@ -21,12 +21,9 @@ const COMMANDS = {
   "fake-graph": runFakeGraphCommand,
 } as const satisfies Record<string, (args: readonly string[], io: CommandIo) => Promise<number>>;
 
-/** The version of this package, from its own package.json (next to `src/` and `dist/` alike). */
+/** The version line of `--version`. */
 function cliVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-    version?: unknown;
-  };
-  return `rotation-exclusion ${String(manifest.version)} (Node.js ${process.versions.node})`;
+  return `rotation-exclusion ${cliPackageVersion()} (Node.js ${process.versions.node})`;
 }
 
 /**

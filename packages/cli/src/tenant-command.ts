@@ -6,6 +6,7 @@
  */
 import type { CommandIo } from "./cli-io.js";
 import { createCliLogger } from "./cli-logger.js";
+import { cliGenerator } from "./cli-version.js";
 import { oneShotWording } from "./one-shot-wording.js";
 import { type OutputStyle, outputStyle } from "./output-style.js";
 import { createProgressLine } from "./progress-line.js";
@@ -76,6 +77,7 @@ export async function runTenantCommand(spec: TenantCommandSpec, args: readonly s
       roles: spec.roles(options),
       users: options.users,
       graphRequests: () => directory.stats().requests,
+      generator: cliGenerator(),
       nameUsers: (ids) => nameUsers(directory, ids),
       onProgress: progress.update,
     });

@@ -15,6 +15,7 @@ import type { Logger } from "pino";
 import { checkAccessToken } from "./access-token-check.js";
 import { type CliCredentialSource, createCliCredential, signIn } from "./cli-credential.js";
 import type { TenantCommandOptions } from "./tenant-command-options.js";
+import type { UserNames } from "./tenant-scan.js";
 
 /** The guard of one run and the directory behind it (for request statistics). */
 export interface TenantGuard {
@@ -107,18 +108,21 @@ const ONE_SHOT_RETRY = {
 } as const satisfies Partial<RetryPolicy>;
 
 /**
- * The UPNs of accounts known by object id only, by lower-case id, from one per-user read each (the
- * adapter batches them). An id Graph does not answer for stays unnamed.
+ * The UPNs and display names of accounts known by object id only, by lower-case id, from one per-user
+ * read each (the adapter batches them). An id Graph does not answer for stays unnamed.
  */
 export async function nameUsers(
   directory: Pick<GraphDirectory, "checkUsers">,
   ids: readonly string[],
-): Promise<ReadonlyMap<string, string>> {
+): Promise<ReadonlyMap<string, UserNames>> {
   const checks = await directory.checkUsers(ids.map((id) => ({ id })));
-  const names = new Map<string, string>();
+  const names = new Map<string, UserNames>();
   for (const check of checks) {
     if (check.outcome === "found" && check.user.userPrincipalName !== null) {
-      names.set(check.user.id.toLowerCase(), check.user.userPrincipalName);
+      names.set(check.user.id.toLowerCase(), {
+        userPrincipalName: check.user.userPrincipalName,
+        displayName: check.user.displayName,
+      });
     }
   }
   return names;

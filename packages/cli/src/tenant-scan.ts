@@ -5,45 +5,31 @@
  * embedding the guard would decide.
  */
 import type {
-  Evidence,
   Finding,
-  ReasonCode,
   RoleImportPath,
   RoleImportPlan,
   RotationGuard,
   TenantSnapshot,
   Verdict,
-  VerdictStatus,
 } from "@rotation-exclusion/core";
+import {
+  type DocumentGenerator,
+  type DocumentUnit,
+  SCAN_DOCUMENT_KIND,
+  type ScanDocument,
+} from "@rotation-exclusion/report";
+
+/**
+ * The scan's JSON document: exactly `ScanDocument` of `@rotation-exclusion/report`, so what `scan
+ * --format json` writes is what `report --from` reads (a type-level test keeps them one type).
+ */
+export type ScanReport = ScanDocument;
 
 /** One account in a scan. */
-export interface ScanAccount {
-  /** Entra object id; `null` for a `--user` UPN that could not be resolved. */
-  readonly id: string | null;
-  readonly userPrincipalName: string | null;
-  readonly status: VerdictStatus;
-  /**
-   * The restricted units whose member lists name this account: the same lists as `restrictedUnits`, so
-   * a row and the units never disagree (the verdict's own unit ids, which leave out units that cannot
-   * prove anything, are in `evidence` and `reason`).
-   */
-  readonly unitIds: readonly string[];
-  readonly reasonCode: ReasonCode;
-  readonly evidence: readonly Evidence[];
-  readonly reason: string;
-  /** Why the account is listed: `protected set`, a role path, or `--user <value>`. */
-  readonly sources: readonly string[];
-}
+export type ScanAccount = ScanDocument["accounts"][number];
 
 /** A restricted management administrative unit as the scan saw it. */
-export interface ScanUnit {
-  readonly id: string;
-  readonly displayName: string | null;
-  readonly membershipType: "assigned" | "dynamic";
-  readonly visibility: "public" | "hiddenMembership";
-  readonly userIds: readonly string[];
-  readonly membersReadable: boolean;
-}
+export type ScanUnit = DocumentUnit;
 
 /** A finding, as the scan prints it. */
 export interface ScanWarning {
@@ -55,15 +41,10 @@ export interface ScanWarning {
   readonly roleId?: string;
 }
 
-/** The scan's JSON document. */
-export interface ScanReport {
-  readonly tenantId: string;
-  /** False when the protected set, the unit evidence or a role read was incomplete. */
-  readonly complete: boolean;
-  readonly accounts: readonly ScanAccount[];
-  readonly restrictedUnits: readonly ScanUnit[];
-  readonly warnings: readonly ScanWarning[];
-  readonly graphRequests: number;
+/** How a user is named: by UPN and display name, where a read named them. */
+export interface UserNames {
+  readonly userPrincipalName: string | null;
+  readonly displayName: string | null;
 }
 
 /** What a scan found, plus what the command needs to choose its exit status. */
@@ -87,11 +68,13 @@ export interface TenantScanRequest {
   readonly users: readonly string[];
   /** Graph requests so far (the directory's statistics). */
   readonly graphRequests: () => number;
+  /** The document's `generator` (the CLI's name and version). */
+  readonly generator: DocumentGenerator;
   /**
-   * The UPNs of accounts the reads named by object id only (fallback-mode unit members, a `--user` given
+   * The names of accounts the reads named by object id only (fallback-mode unit members, a `--user` given
    * by id), by lower-case id; an id it cannot name stays unnamed. Default: none are looked up.
    */
-  readonly nameUsers?: ((ids: readonly string[]) => Promise<ReadonlyMap<string, string>>) | undefined;
+  readonly nameUsers?: ((ids: readonly string[]) => Promise<ReadonlyMap<string, UserNames>>) | undefined;
   /** Told what the scan is doing, for a progress line: a phase, and how far through it. */
   readonly onProgress?: ((phase: string, done?: number, total?: number) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -120,6 +103,7 @@ function toWarning(finding: Finding): ScanWarning {
 interface Entry {
   verdict: Verdict;
   upn: string | null;
+  displayName: string | null;
   sources: string[];
 }
 
@@ -135,11 +119,17 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
   progress("reading the protected set and restricted units");
   const snapshot = await guard.refreshSnapshot({ signal });
   const entries = new Map<string, Entry>();
-  const add = (key: string, verdict: Verdict, upn: string | null, source: string) => {
+  const add = (
+    key: string,
+    verdict: Verdict,
+    names: { upn: string | null; displayName: string | null },
+    source: string,
+  ) => {
     const entry = entries.get(key);
-    if (entry === undefined) entries.set(key, { verdict, upn, sources: [source] });
+    if (entry === undefined) entries.set(key, { verdict, ...names, sources: [source] });
     else {
-      entry.upn ??= upn;
+      entry.upn ??= names.upn;
+      entry.displayName ??= names.displayName;
       if (!entry.sources.includes(source)) entry.sources.push(source);
     }
   };
@@ -151,10 +141,14 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
     const verdict = await guard.checkProtection(id, { signal });
     decided += 1;
     progress("deciding protected accounts", decided, protectedIds.size);
+    const user = snapshot.protectedUsers.get(id);
     add(
       id,
       verdict,
-      snapshot.protectedUsers.get(id)?.userPrincipalName ?? verdict.userPrincipalName,
+      {
+        upn: user?.userPrincipalName ?? verdict.userPrincipalName,
+        displayName: user?.displayName ?? null,
+      },
       "protected set",
     );
   }
@@ -168,7 +162,7 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
         add(
           account.objectId.toLowerCase(),
           account.verdict,
-          account.userPrincipalName,
+          { upn: account.userPrincipalName, displayName: account.displayName },
           describeRolePath(path),
         );
       }
@@ -183,7 +177,12 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
     progress("checking --user accounts", index + 1, request.users.length);
     if (verdict.status === "unknown" && verdict.reasonCode === "not-found") missingUsers.push(user);
     const key = verdict.accountId?.toLowerCase() ?? `upn:${user.toLowerCase()}`;
-    add(key, verdict, verdict.userPrincipalName ?? (GUID.test(user) ? null : user), `--user ${user}`);
+    add(
+      key,
+      verdict,
+      { upn: verdict.userPrincipalName ?? (GUID.test(user) ? null : user), displayName: null },
+      `--user ${user}`,
+    );
   }
 
   const warnings = new Map<string, ScanWarning>();
@@ -199,7 +198,11 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
     const names = await request.nameUsers(unnamed);
     for (const key of unnamed) {
       const entry = entries.get(key);
-      if (entry !== undefined) entry.upn = names.get(key) ?? null;
+      const named = names.get(key);
+      if (entry !== undefined) {
+        entry.upn = named?.userPrincipalName ?? null;
+        entry.displayName ??= named?.displayName ?? null;
+      }
     }
   }
   // The units whose lists name each account, from the same lists the report prints.
@@ -207,28 +210,50 @@ export async function scanTenant(guard: RotationGuard, request: TenantScanReques
   for (const unit of snapshot.units) {
     for (const id of unit.members.userIds) listedIn.set(id, [...(listedIn.get(id) ?? []), unit.id]);
   }
-  const accounts = [...entries.entries()].map(([key, { verdict, upn, sources }]) => ({
-    id: key.startsWith("upn:") ? null : key,
-    userPrincipalName: upn,
-    status: verdict.status,
-    unitIds: listedIn.get(key) ?? [],
-    reasonCode: verdict.reasonCode,
-    evidence: verdict.evidence,
-    reason: verdict.reason,
-    sources,
-  }));
+  const unitNames = new Map(snapshot.units.map((unit) => [unit.id, unit.displayName]));
+  const namedUnit = (id: string) => ({ id, displayName: unitNames.get(id) ?? null });
+  const accounts = [...entries.entries()].map(
+    ([key, { verdict, upn, displayName, sources }]): ScanAccount => ({
+      id: key.startsWith("upn:") ? null : key,
+      userPrincipalName: upn,
+      displayName,
+      status: verdict.status,
+      unitIds: listedIn.get(key) ?? [],
+      units: (listedIn.get(key) ?? []).map(namedUnit),
+      reasonCode: verdict.reasonCode,
+      evidence: verdict.evidence,
+      reason: verdict.reason,
+      sources,
+    }),
+  );
+  // Members are named by what the reads saw: the protected set, the role holders, the scan's own rows.
+  const memberName = (id: string): UserNames => {
+    const entry = entries.get(id);
+    const user = snapshot.protectedUsers.get(id);
+    return {
+      userPrincipalName: entry?.upn ?? user?.userPrincipalName ?? null,
+      displayName: entry?.displayName ?? user?.displayName ?? null,
+    };
+  };
   const failedSources = new Set(snapshot.failures.map((failure) => failure.source));
   return {
     report: {
+      kind: SCAN_DOCUMENT_KIND,
+      schemaVersion: 1,
+      generator: request.generator,
+      generatedAt: snapshot.protectedSetObservedAt,
       tenantId: snapshot.tenantId,
       complete: snapshot.complete && (plan?.complete ?? true),
       accounts,
+      // The adapter reads no unit description (decision 0013: only documented, needed properties).
       restrictedUnits: snapshot.units.map((unit) => ({
         id: unit.id,
         displayName: unit.displayName,
+        description: null,
         membershipType: unit.membershipType,
         visibility: unit.visibility,
         userIds: unit.members.userIds,
+        members: unit.members.userIds.map((id) => ({ id, ...memberName(id) })),
         membersReadable: unit.readable,
       })),
       warnings: [...warnings.values()],

@@ -133,12 +133,22 @@ describe("rotation-exclusion (built CLI)", () => {
     expectNoSecrets(run);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report).toMatchObject({ tenantId: tenant.tenantId, complete: true });
+    expect(report).toMatchObject({
+      kind: "rotation-exclusion.scan",
+      schemaVersion: 1,
+      generator: { name: "@rotation-exclusion/cli", version: "0.0.0" },
+      tenantId: tenant.tenantId,
+      complete: true,
+    });
+    // When the tenant was read: during this run, in ISO 8601.
+    expect(Math.abs(Date.parse(report.generatedAt) - Date.now())).toBeLessThan(120_000);
     expect(report.graphRequests).toBeGreaterThan(0);
     const byId = new Map(report.accounts.map((a: { id: string }) => [a.id, a]));
     expect(byId.get(ids.breakGlass1)).toMatchObject({
       status: "protected",
+      displayName: expect.any(String),
       unitIds: [ids.emergencyAccessUnit],
+      units: [{ id: ids.emergencyAccessUnit, displayName: expect.any(String) }],
       sources: ["protected set", "Global Administrator (active, direct)"],
     });
     expect(byId.get(ids.eligibleAdmin)).toMatchObject({
@@ -154,6 +164,19 @@ describe("rotation-exclusion (built CLI)", () => {
     });
     for (const member of ids.securityGroupMembers) expect(byId.has(member)).toBe(false);
     expect(report.restrictedUnits).toHaveLength(4);
+    // Each unit names its members beside the bare ids, and says it read no description.
+    for (const unit of report.restrictedUnits) {
+      expect(unit.description).toBeNull();
+      expect(unit.members.map((member: { id: string }) => member.id)).toEqual(unit.userIds);
+    }
+    const breakGlassUnit = report.restrictedUnits.find(
+      (unit: { id: string }) => unit.id === ids.emergencyAccessUnit,
+    );
+    expect(breakGlassUnit.members).toContainEqual({
+      id: ids.breakGlass1,
+      userPrincipalName: expect.stringContaining("@"),
+      displayName: expect.any(String),
+    });
     const codes = report.warnings.map((w: { code: string }) => w.code);
     expect(codes).toEqual(expect.arrayContaining(["GROUP_IN_RESTRICTED_UNIT", "DYNAMIC_RESTRICTED_UNIT"]));
     // Debug logs went to stderr as JSON lines, and stdout held nothing but the document.
@@ -172,6 +195,21 @@ describe("rotation-exclusion (built CLI)", () => {
     expect(JSON.parse(scan.stdout)).toMatchObject({ tenantId: tenant.tenantId, complete: true });
     const audit = await cli(["audit", ...target, "--format", "json"], graph(), noKit);
     expect(audit.code, audit.stderr).toBe(0);
+    const auditDocument = JSON.parse(audit.stdout);
+    expect(auditDocument).toMatchObject({
+      kind: "rotation-exclusion.audit",
+      schemaVersion: 1,
+      generator: { name: "@rotation-exclusion/cli", version: "0.0.0" },
+      tenantId: tenant.tenantId,
+    });
+    expect(auditDocument.restrictedUnits).toHaveLength(4);
+    const protectedAdmin = auditDocument.globalAdministrators.find(
+      (admin: { status: string }) => admin.status === "protected",
+    );
+    expect(protectedAdmin.displayName).toEqual(expect.any(String));
+    expect(protectedAdmin.units).toEqual(
+      protectedAdmin.unitIds.map((id: string) => ({ id, displayName: expect.any(String) })),
+    );
     // The hook does refuse the kit: the demo, which needs it, fails under it.
     const demo = await cli(["demo", "--format", "json"], {}, noKit);
     expect(demo.code).toBe(1);
