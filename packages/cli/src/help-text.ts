@@ -47,6 +47,8 @@ Commands:
   demo    Run one rotation cycle on an embedded demo tenant, without and with the guard.
   scan    List protected accounts, role holders and chosen users of a tenant, with verdicts.
   audit   Check the tenant's emergency-access posture (protected Global Administrators).
+  report  The posture of many tenants in one HTML, Markdown, CSV or JSON report, read live from a
+          tenant list or built from saved scan and audit JSON.
   fake-graph
           Serve the demo tenant as a fake Microsoft Graph on 127.0.0.1 and print the scan and
           audit commands to try against it.
@@ -132,4 +134,61 @@ Flags:
 
 Example:
   rotation-exclusion fake-graph --port 8443
+`;
+
+/** Help of `report`. */
+export const REPORT_HELP = `Usage: rotation-exclusion report --tenants <file> [flags]
+       rotation-exclusion report --from <file> [--from <file>]... [--tenants <file>] [flags]
+
+The posture of many tenants in one document: restricted units, protected accounts, Global
+Administrators and findings per tenant, with where each part came from. Reads only; writes nothing
+to any tenant.
+
+Live (--tenants without --from): each tenant of the list is read like "audit", at most --concurrency
+at once; one tenant's failure never stops another. A tenant not read by --deadline is reported
+incomplete ("deadline"); one that could not be read at all is listed with its error. Tenants whose
+cloud column differs from --cloud are not read (each national cloud needs its own app registration):
+read them with that cloud's --cloud and app registration (scan and audit --format json), then merge
+the saved JSON with --from.
+
+From saved JSON (--from): files written by "scan --format json", "audit --format json" or a
+multi-tenant cycle report that kept its per-tenant reports. Each is validated; a bad file is exit 2
+naming it. --tenants then only names and orders tenants: nothing is read live.
+
+Tenant list (--tenants): one tenant id per line (blank lines and # comments ignored), or CSV with
+the header tenantId and optional displayName and cloud columns.
+
+Flags:
+  --tenants <file>        The tenant list.
+  --from <file>           A saved scan, audit or cycle JSON document; repeatable.
+  --format <format>       html | md | csv | json. Default: html.
+  --out <file>            Write the report to this file (whole or not at all). Default: stdout;
+                          html goes to stdout only when stdout is not a terminal.
+  --tenant <id>           Only this tenant, in every format (no other tenant's ids, names, UPNs or
+                          units in the output); repeatable.
+  --all-tenants           Allow Markdown of more than one tenant (Markdown is one tenant's document
+                          by default, to keep customers apart).
+  --redact-upn            Replace user principal names.
+  --stale-after <hours>   Flag a tenant read longer ago than this. Default: 24.
+  --fail-on warning|error Exit 4 when a finding has this severity or worse, and when a tenant is
+                          incomplete (unless --allow-incomplete).
+  --allow-incomplete      Incomplete tenants do not change the exit status (0 instead of 3, and not
+                          4 with --fail-on); the report still marks them.
+  --concurrency <n>       Tenants read at once (live). Default: 8.
+  --deadline <seconds>    Give up on tenants not read by then (live). Default: 300.
+${COMMON_FLAGS.split("\n").slice(2).join("\n")}
+
+${CREDENTIALS.split("\n\nExit status")[0]}
+  A GRAPH_ACCESS_TOKEN is one tenant's token: refused (exit 2) when the list has more than one
+  tenant. Use an app registration that is consented in every tenant.
+
+Exit status: 0 every tenant complete and decided; 3 some tenant incomplete or some account unknown
+(one line on stderr says which); 4 --fail-on met; 2 bad flags, tenant list or --from file; 1 no
+tenant could be read at all.
+
+Examples:
+  AZURE_CLIENT_ID=... AZURE_CLIENT_SECRET=... rotation-exclusion report --tenants tenants.csv \\
+    --out posture.html
+  rotation-exclusion report --from acme-scan.json --from acme-audit.json --format md --tenant \\
+    00000000-0000-0000-0000-000000000000 --redact-upn
 `;

@@ -1,5 +1,5 @@
 /**
- * The command line's entry: dispatches to `demo`, `scan` or `audit` and turns every failure into a
+ * The command line's entry: dispatches to `demo`, `scan`, `audit`, `report` or `fake-graph` and turns every failure into a
  * message on stderr and an exit status (2 bad input, 1 nothing could be read or an unexpected error).
  */
 import { describeValue } from "@rotation-exclusion/core/internal";
@@ -12,12 +12,14 @@ import { cliPackageVersion } from "./cli-version.js";
 import { runDemoCommand } from "./demo-command.js";
 import { runFakeGraphCommand } from "./fake-graph-command.js";
 import { MAIN_HELP } from "./help-text.js";
+import { runReportCommand } from "./report-command.js";
 import { runScanCommand } from "./scan-command.js";
 
 const COMMANDS = {
   demo: runDemoCommand,
   scan: runScanCommand,
   audit: runAuditCommand,
+  report: runReportCommand,
   "fake-graph": runFakeGraphCommand,
 } as const satisfies Record<string, (args: readonly string[], io: CommandIo) => Promise<number>>;
 
@@ -58,7 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (!Object.hasOwn(COMMANDS, command)) {
     redacted.stderr.write(
-      `rotation-exclusion: unknown command ${describeValue(command)}; use demo, scan, audit or fake-graph (see --help).\n`,
+      `rotation-exclusion: unknown command ${describeValue(command)}; use demo, scan, audit, report or fake-graph (see --help).\n`,
     );
     return 2;
   }

@@ -64,7 +64,8 @@ function usage(message: string): never {
   throw createCliError("usage", message);
 }
 
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+/** The value when it is one of `allowed`; else a usage error naming the flag and the value. */
+export function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
     usage(`${flag}: ${describeValue(value)} is not one of ${allowed.join(", ")}.`);
   }
@@ -81,7 +82,11 @@ function isLoopbackHost(hostname: string): boolean {
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-function checkGraphBaseUrl(value: string, allowCustomHost: boolean): string {
+/**
+ * The Graph root of `--graph-base-url`: an https origin of Microsoft Graph or loopback, any https host
+ * with `--allow-custom-graph-host`; else a usage error (never echoing user info).
+ */
+export function checkGraphBaseUrl(value: string, allowCustomHost: boolean): string {
   let url: URL;
   try {
     url = new URL(value);
