@@ -44,6 +44,9 @@ const consumerDir = join(import.meta.dirname, "smoke");
 const keep = process.argv.includes("--keep");
 const started = performance.now();
 
+/** @param {string} text */
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /**
  * Checks one installed package as a consumer receives it.
  * @param {string} installedDir
@@ -73,8 +76,14 @@ function inspectInstalled(installedDir, sourceDir) {
   };
   walk(manifest.exports, "");
   for (const target of targets) {
-    if (!files.has(target.replace(/^\.\//, "")))
-      problems.push(`${target} is referenced by the manifest but not in the package`);
+    const path = target.replace(/^\.\//, "");
+    // A subpath pattern (`./schemas/*.json`) must match at least one file.
+    const present = path.includes("*")
+      ? [...files].some((file) =>
+          new RegExp(`^${path.split("*").map(escapeRegExp).join("[^/]+")}$`).test(file),
+        )
+      : files.has(path);
+    if (!present) problems.push(`${target} is referenced by the manifest but not in the package`);
   }
   for (const required of ["LICENSE", "README.md", "dist/index.js", "dist/index.d.ts"]) {
     if (!files.has(required)) problems.push(`${required} is missing`);

@@ -16,6 +16,9 @@
  * - `fleet`: 10,000 tenants × 20 accounts over 1, 2 and 4 worker processes on BullMQ and Redis
  *   (fleet-bench.ts, its own program; needs Redis: without it the section says it was skipped, and
  *   with REQUIRE_REDIS=1 that fails the run).
+ * - `report`: 10,000 tenants × 20 accounts of saved scan and audit JSON rendered into the posture
+ *   report's HTML page, and its time to interactive in headless Chromium (report-bench.ts, its own
+ *   program; without Chromium the browser figure is skipped, and with REQUIRE_CHROMIUM=1 that fails).
  *
  * `--quick` (run by `pnpm check`): every section on a tiny size at 1 ms latency, asserting request counts
  * and outcomes, never times; exits 1 when one is off, so a bench that breaks fails the check.
@@ -54,6 +57,7 @@ const SECTIONS = [
   "unit-delta",
   "scale",
   "fleet",
+  "report",
 ];
 const only = new Set(process.env.BENCH_ONLY?.split(",") ?? SECTIONS);
 const NAMES: Record<Strategy, string> = {
@@ -483,6 +487,15 @@ async function fleetSection(): Promise<void> {
   if (code !== 0) failures.push(`fleet bench exited ${code}`);
 }
 
+/** Runs report-bench.ts as it is (its Markdown goes to stdout); a failed assertion there fails this run. */
+async function reportSection(): Promise<void> {
+  const child = fork(here("./report-bench.js"), QUICK ? ["--quick"] : [], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) failures.push(`report bench exited ${code}`);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   print(
@@ -498,6 +511,7 @@ async function main(): Promise<void> {
     if (only.has("unit-delta")) await unitDeltaSection();
     if (only.has("scale")) await scaleSection();
     if (only.has("fleet")) await fleetSection();
+    if (only.has("report")) await reportSection();
   } finally {
     for (const server of servers.values()) (await server).child.send({ type: "stop" });
   }
