@@ -30,6 +30,12 @@ export interface FakeTokenRequest {
 export interface FakeTokenServiceOptions {
   /** The token every request gets. Default: an opaque random string. */
   readonly accessToken?: string;
+  /**
+   * The token a client-credentials request for `tenantId` gets at the authority, instead of
+   * `accessToken`: a multi-tenant app signs in per tenant (a token names one tenant, decision 0017), and
+   * the fake Graph server routes by the token's `tid` (`fakeGraphToken`).
+   */
+  readonly accessTokenFor?: (tenantId: string) => string;
   /** The managed identity endpoint's expected `X-IDENTITY-HEADER`. Default: a random value. */
   readonly identityHeader?: string;
 }
@@ -119,7 +125,7 @@ export async function startFakeTokenService(
           token_type: "Bearer",
           expires_in: HOUR_SECONDS,
           ext_expires_in: HOUR_SECONDS,
-          access_token: accessToken,
+          access_token: options.accessTokenFor?.(tenantId ?? "") ?? accessToken,
         });
       }
       return send(response, 404, { error: "not_found", error_description: `no route ${address.pathname}` });

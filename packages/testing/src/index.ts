@@ -25,6 +25,13 @@ export {
   type TenantFixture,
 } from "./fixtures.js";
 export { BUILT_IN_ROLES, type BuiltInRoleName } from "./built-in-roles.js";
+export {
+  HOSTILE_NAMES,
+  type ReportFixtureKind,
+  type ReportFixtureTenant,
+  type ReportFixtureTenants,
+  reportFixtureTenants,
+} from "./report-fixture-tenants.js";
 export { deterministicGuid } from "./deterministic-guid.js";
 export {
   isManagementRestricted,
