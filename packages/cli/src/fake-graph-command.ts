@@ -5,7 +5,7 @@
  * never do.
  */
 import { randomUUID } from "node:crypto";
-import { unlink, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeValue } from "@rotation-exclusion/core/internal";
@@ -51,6 +51,7 @@ export async function runFakeGraphCommand(
 ): Promise<number> {
   const values = parseCommandFlags("fake-graph", args, {
     port: { type: "string" },
+    "report-fixtures": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help === true) {
@@ -62,6 +63,7 @@ export async function runFakeGraphCommand(
   if (!/^\d{1,5}$/.test(portText) || port > 65_535) {
     throw createCliError("usage", `--port: ${describeValue(portText)} is not a port number (0 to 65535).`);
   }
+  if (values["report-fixtures"] === true) return serveReportFixtureTenants(port, io, options);
   // Loaded only here and in the demo: a real scan never carries the fake server.
   const { serveDemoTenant } = await import("./demo-run.js");
   const { server, tenantId } = await serveDemoTenant(port);
@@ -86,6 +88,47 @@ export async function runFakeGraphCommand(
   } finally {
     await server.close();
     await unlink(tokenFile).catch(() => {});
+  }
+  return 0;
+}
+
+/** `fake-graph --report-fixtures`: the six report tenants, an authority, and the report command to run. */
+async function serveReportFixtureTenants(
+  port: number,
+  io: CommandIo,
+  options: FakeGraphCommandOptions,
+): Promise<number> {
+  const { serveReportFixtures } = await import("./report-fixture-server.js");
+  const served = await serveReportFixtures(port);
+  const directory = await mkdtemp(join(tmpdir(), "fake-graph-report-"));
+  const tenantList = join(directory, "tenants.csv");
+  const secretFile = join(directory, "client-secret");
+  await writeFile(tenantList, served.tenantListCsv, { mode: 0o600 });
+  // The secret goes in a file, not on the screen, like the demo token.
+  await writeFile(secretFile, served.clientSecret, { mode: 0o600 });
+  const env = [
+    `NODE_EXTRA_CA_CERTS=${served.graph.caFile}`,
+    `AZURE_AUTHORITY_HOST=${served.authority.url}`,
+    `AZURE_CLIENT_ID=${served.clientId}`,
+    `AZURE_CLIENT_SECRET="$(cat ${secretFile})"`,
+  ].join(" ");
+  io.stdout.write(
+    [
+      `Fake Microsoft Graph serving ${served.graph.tenants.size} report fixture tenants at ${served.graph.url},`,
+      `and a fake Microsoft Entra authority at ${served.authority.url} that signs the app in per tenant`,
+      "(made-up tenants; nothing leaves this machine). Stop it with Ctrl-C.",
+      `Tenant list: ${tenantList}`,
+      "",
+      "Try, in another terminal:",
+      `  ${env} rotation-exclusion report --tenants ${tenantList} --graph-base-url ${served.graph.url} --out posture.html`,
+      "",
+    ].join("\n"),
+  );
+  try {
+    await (options.until ?? signalled());
+  } finally {
+    await served.close();
+    await rm(directory, { recursive: true, force: true });
   }
   return 0;
 }

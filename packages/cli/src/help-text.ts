@@ -121,7 +121,7 @@ Example:
 `;
 
 /** Help of `fake-graph`. */
-export const FAKE_GRAPH_HELP = `Usage: rotation-exclusion fake-graph [--port <port>]
+export const FAKE_GRAPH_HELP = `Usage: rotation-exclusion fake-graph [--port <port>] [--report-fixtures]
 
 Serves the demo's embedded tenant (emergency-access Global Administrators in a restricted unit,
 look-alikes that are not protected, a few dozen users) as a fake Microsoft Graph over HTTPS on
@@ -130,10 +130,15 @@ it; the token they use is written to a file, never printed. Nothing leaves this 
 
 Flags:
   --port <port>           The port to listen on. Default: a free one.
+  --report-fixtures       Serve six report tenants instead (healthy, one protected Global
+                          Administrator, no restricted unit, a read that always fails, an unreadable
+                          hidden unit, hostile names) and a fake sign-in authority; prints the
+                          tenant list and the report command (its client secret is in a file).
   -h, --help              Show this help.
 
-Example:
+Examples:
   rotation-exclusion fake-graph --port 8443
+  rotation-exclusion fake-graph --report-fixtures
 `;
 
 /** Help of `report`. */

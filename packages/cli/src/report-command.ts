@@ -113,6 +113,32 @@ function verdict(report: PostureReport, options: ReportCommandOptions): { code: 
   return { code: 0 };
 }
 
+/**
+ * Markdown is one customer's document: refuse more than one tenant without `--all-tenants`, before
+ * anything is read (a live read of many tenants takes minutes).
+ */
+function checkMarkdownTenants(options: ReportCommandOptions, tenantIds: readonly string[]): void {
+  if (options.format !== "md" || options.allTenants) return;
+  const count = options.only.length > 0 ? new Set(options.only).size : new Set(tenantIds).size;
+  if (count > 1) {
+    usage(
+      `--format md holds one tenant (a document for one customer) and this report would hold ${count}: choose one with --tenant <id>, or give --all-tenants.`,
+    );
+  }
+}
+
+/** The tenants a saved document is about. */
+function documentTenantIds(source: ReportSource): string[] {
+  const document = source.document as { tenantId?: unknown; tenants?: unknown };
+  if (typeof document.tenantId === "string") return [document.tenantId.toLowerCase()];
+  if (Array.isArray(document.tenants)) {
+    return document.tenants.flatMap((tenant: { tenantId?: unknown }) =>
+      typeof tenant?.tenantId === "string" ? [tenant.tenantId.toLowerCase()] : [],
+    );
+  }
+  return [];
+}
+
 /** Runs `report`; returns the exit status. Usage errors are thrown (the caller maps them to 2). */
 export async function runReportCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const options = parseReportCommandOptions(args);
@@ -135,7 +161,12 @@ export async function runReportCommand(args: readonly string[], io: CommandIo): 
   if (options.from.length > 0) {
     // With --from, --tenants only names and orders tenants: nothing is read live.
     sources = await readSavedInputs(options.from);
+    checkMarkdownTenants(options, sources.flatMap(documentTenantIds));
   } else {
+    checkMarkdownTenants(
+      options,
+      tenants.map((entry) => entry.tenantId),
+    );
     const sameCloud = tenants.filter((entry) => entry.cloud === null || entry.cloud === options.cloud);
     const token = io.env.GRAPH_ACCESS_TOKEN;
     if (token !== undefined && token !== "" && options.credential === "default" && tenants.length > 1) {
@@ -180,11 +211,10 @@ export async function runReportCommand(args: readonly string[], io: CommandIo): 
     if (missing.length > 0) usage(`--tenant: ${missing.join(", ")} is not in the report's inputs.`);
     report = selectTenants(report, options.only);
   }
-  if (options.format === "md" && report.tenants.length > 1 && !options.allTenants) {
-    usage(
-      `--format md holds one tenant (a document for one customer) and the report has ${report.tenants.length}: choose one with --tenant <id>, or give --all-tenants.`,
-    );
-  }
+  checkMarkdownTenants(
+    options,
+    report.tenants.map((tenant) => tenant.tenantId),
+  );
   if (options.redactUpn) report = redactUserPrincipalNames(report);
   // Inputs may predate the redactor (or echo a token): every string passes it at render time.
   report = redactReportStrings(report, io.secrets.redact);
