@@ -2,8 +2,12 @@
  * The demo: one rotation cycle over a tenant's Global Administrators, run twice side by side on an
  * embedded tenant served by the fake Graph server over HTTPS, through the real Graph adapter:
  * A without the guard (naive role import, everything rotating), B with the guard (role import that
- * excludes protected accounts with evidence, an exclusion run, and a guarded engine).
+ * excludes protected accounts with evidence, an exclusion run, and a guarded engine). Also serves the
+ * report fixture tenants for `fake-graph --report-fixtures`: the one module of the CLI that loads the
+ * testing kit.
  */
+
+import { randomUUID } from "node:crypto";
 import { createRotationGuard, type RoleImportReport } from "@rotation-exclusion/core";
 import { createGraphDirectory } from "@rotation-exclusion/graph-adapter";
 import {
@@ -12,8 +16,11 @@ import {
   type EmergencyAccessTenantIds,
   emergencyAccessTenant,
   type FakeGraphServer,
+  type FakeTokenService,
   type RotationCycleReport,
+  reportFixtureTenants,
   startFakeGraphServer,
+  startFakeTokenService,
   type TenantFixture,
 } from "@rotation-exclusion/testing";
 import type { Logger } from "pino";
@@ -117,5 +124,50 @@ export async function runDemo(logger: Logger): Promise<DemoResult> {
     withoutGuard,
     withGuard: { roleImport, cycle },
     graphRequests: server.stats().requests,
+  };
+}
+
+/** The served fixture tenants and what a report run needs to sign in to them. */
+export interface ReportFixtureServer {
+  readonly graph: FakeGraphServer;
+  readonly authority: FakeTokenService;
+  /** The tenant list as CSV (tenantId, displayName). */
+  readonly tenantListCsv: string;
+  /** A made-up app registration; the fake authority accepts any secret. */
+  readonly clientId: string;
+  readonly clientSecret: string;
+  close(): Promise<void>;
+}
+
+// A CSV field, quoted (the hostile tenant's name holds quotes and angle brackets).
+const csvField = (value: string) => `"${value.replaceAll('"', '""')}"`;
+
+/**
+ * Starts the fake Graph (on `port`) and the fake authority for the six report fixture tenants.
+ *
+ * @example
+ * const served = await serveReportFixtures(0);
+ */
+export async function serveReportFixtures(port: number): Promise<ReportFixtureServer> {
+  const fixtures = reportFixtureTenants();
+  const [first, ...rest] = fixtures.tenants.map((entry) => entry.tenant);
+  if (first === undefined) throw new Error("no report fixture tenants");
+  const graph = await startFakeGraphServer(first, { tenants: rest, faults: fixtures.faults, port });
+  const authority = await startFakeTokenService({ accessTokenFor: fixtures.tokenFor });
+  const tenantListCsv = [
+    "tenantId,displayName",
+    ...fixtures.tenants.map((entry) => `${entry.tenant.tenantId},${csvField(entry.displayName)}`),
+    "",
+  ].join("\n");
+  return {
+    graph,
+    authority,
+    tenantListCsv,
+    clientId: "7d0c1f3a-5b2e-4c6d-8e9f-0a1b2c3d4e5f",
+    clientSecret: `fake-client-secret-${randomUUID()}`,
+    close: async () => {
+      await graph.close();
+      await authority.close();
+    },
   };
 }

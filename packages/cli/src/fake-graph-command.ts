@@ -98,7 +98,7 @@ async function serveReportFixtureTenants(
   io: CommandIo,
   options: FakeGraphCommandOptions,
 ): Promise<number> {
-  const { serveReportFixtures } = await import("./report-fixture-server.js");
+  const { serveReportFixtures } = await import("./demo-run.js");
   const served = await serveReportFixtures(port);
   const directory = await mkdtemp(join(tmpdir(), "fake-graph-report-"));
   const tenantList = join(directory, "tenants.csv");
