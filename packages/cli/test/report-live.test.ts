@@ -1,0 +1,262 @@
+/**
+ * `rotation-exclusion report` end to end: the built CLI's `fake-graph --report-fixtures` serves the six
+ * report tenants with a per-tenant sign-in authority, the printed app registration reads them all live
+ * (subprocess), and scan/audit JSON the CLI wrote itself comes back through `report --from` (in-process)
+ * in every format, filtered to one tenant, redacted, and with the exit statuses scripts rely on.
+ * Waits (skipped) while the report package's model and renderers are still stubs (report-pending.ts).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CliIo, runCli } from "@rotation-exclusion/cli";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_MAIN, type CliRun, inBatches, NO_INSTANCE_METADATA, runBuiltCli } from "./cli-subprocess.js";
+import { REPORT_PACKAGE_PENDING } from "./report-pending.js";
+
+const FORMATS = ["html", "md", "csv", "json"] as const;
+const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJ0aWQiOiJsZWFrZWQifQ.c2lnbmF0dXJlLWxlYWtlZA";
+
+let child: ChildProcess | undefined;
+let scratch: string;
+let env: Record<string, string>;
+let secret: string;
+let tenantList: string;
+let graphUrl: string;
+/** Tenant id by display name (from the printed tenant list). */
+const ids = new Map<string, string>();
+const live = new Map<string, { run: CliRun; output: string }>();
+/** Saved scan and audit JSON per tenant display name. */
+const saved = new Map<string, { scan: string; audit: string }>();
+
+function match(text: string, pattern: RegExp): string {
+  const found = pattern.exec(text)?.[1];
+  if (found === undefined) throw new Error(`${pattern} not in: ${text}`);
+  return found;
+}
+
+async function startFixtures(): Promise<string> {
+  const started = spawn(process.execPath, [CLI_MAIN, "fake-graph", "--report-fixtures"], {
+    env: { PATH: process.env.PATH ?? "", ...NO_INSTANCE_METADATA },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child = started;
+  let printed = "";
+  await new Promise<void>((resolve, reject) => {
+    started.stdout?.on("data", (chunk: Buffer) => {
+      printed += chunk.toString();
+      if (printed.includes("rotation-exclusion report")) resolve();
+    });
+    started.once("exit", (code) => reject(new Error(`fake-graph exited early (${code}): ${printed}`)));
+  });
+  return printed;
+}
+
+async function inProcess(args: readonly string[]) {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: {},
+  };
+  const code = await runCli(["report", ...args], io);
+  return { code, stdout, stderr };
+}
+
+const fromAll = () => [...saved.values()].flatMap(({ scan, audit }) => ["--from", scan, "--from", audit]);
+
+describe.skipIf(REPORT_PACKAGE_PENDING)("rotation-exclusion report against the six fixture tenants", () => {
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), "report-live-"));
+    const printed = await startFixtures();
+    tenantList = match(printed, /Tenant list: (\S+)/);
+    graphUrl = match(printed, /--graph-base-url (\S+)/);
+    secret = await readFile(match(printed, /AZURE_CLIENT_SECRET="\$\(cat (\S+)\)"/), "utf8");
+    env = {
+      NODE_EXTRA_CA_CERTS: match(printed, /NODE_EXTRA_CA_CERTS=(\S+)/),
+      AZURE_AUTHORITY_HOST: match(printed, /AZURE_AUTHORITY_HOST=(\S+)/),
+      AZURE_CLIENT_ID: match(printed, /AZURE_CLIENT_ID=(\S+)/),
+      AZURE_CLIENT_SECRET: secret,
+    };
+    for (const line of (await readFile(tenantList, "utf8")).split("\n").slice(1).filter(Boolean)) {
+      const [id, name] = line.split(/,(.*)/s) as [string, string];
+      ids.set(JSON.parse(name.replaceAll('""', '\\"')).split(" ")[0], id);
+    }
+    // The live report in every format, and scan + audit JSON of four tenants, written by the CLI itself.
+    const liveRuns = FORMATS.map((format) => async () => {
+      const out = join(scratch, `live.${format}`);
+      const run = await runBuiltCli(
+        [
+          "report",
+          "--tenants",
+          tenantList,
+          "--graph-base-url",
+          graphUrl,
+          "--format",
+          format,
+          "--out",
+          out,
+          ...(format === "md" ? ["--all-tenants"] : []),
+        ],
+        env,
+      );
+      live.set(format, { run, output: await readFile(out, "utf8").catch(() => "") });
+    });
+    const savedRuns = ["Contoso", "Fabrikam", "Tailspin", "Litware"].flatMap((name) =>
+      (["scan", "audit"] as const).map((command) => async () => {
+        const tenantId = ids.get(name) as string;
+        const run = await runBuiltCli(
+          [
+            command,
+            "--tenant-id",
+            tenantId,
+            "--graph-base-url",
+            graphUrl,
+            "--format",
+            "json",
+            ...(command === "scan" ? ["--role", "Global Administrator"] : []),
+          ],
+          env,
+        );
+        const path = join(scratch, `${name}-${command}.json`);
+        await writeFile(path, run.stdout);
+        saved.set(name, { ...(saved.get(name) ?? { scan: "", audit: "" }), [command]: path });
+      }),
+    );
+    await inBatches([...liveRuns, ...savedRuns], 4);
+  }, 180_000);
+
+  afterAll(async () => {
+    child?.kill("SIGTERM");
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it("reads all six tenants live with a client secret: exit 3 (one incomplete), every format written", () => {
+    for (const format of FORMATS) {
+      const { run, output } = live.get(format) ?? { run: undefined, output: "" };
+      expect(run?.code, run?.stderr).toBe(3);
+      expect(run?.stderr).toMatch(/incomplete/);
+      expect(output.length).toBeGreaterThan(0);
+      for (const id of ids.values()) expect(output).toContain(id);
+    }
+    const report = JSON.parse(live.get("json")?.output ?? "{}");
+    expect(report.kind).toBe("rotation-exclusion.posture-report");
+    expect(report.tenants.map((tenant: { tenantId: string }) => tenant.tenantId)).toEqual([...ids.values()]);
+    const byName = new Map(
+      report.tenants.map((tenant: { displayName: string }) => [tenant.displayName.split(" ")[0], tenant]),
+    );
+    expect(byName.get("Tailspin")).toMatchObject({ complete: false, noRestrictedUnit: null });
+    expect(byName.get("Northwind")).toMatchObject({ complete: true, noRestrictedUnit: true });
+    expect(byName.get("Contoso")).toMatchObject({
+      complete: true,
+      fewerThanTwoProtectedGlobalAdministrators: false,
+    });
+    expect(byName.get("Fabrikam")).toMatchObject({ fewerThanTwoProtectedGlobalAdministrators: true });
+    const woodgrove = byName.get("Woodgrove") as {
+      restrictedUnits: { value: { membersReadable: boolean }[] };
+    };
+    expect(woodgrove.restrictedUnits.value.some((unit) => !unit.membersReadable)).toBe(true);
+  });
+
+  it("never prints the client secret, and no hostile name reaches HTML or CSV unescaped", () => {
+    for (const format of FORMATS) {
+      const { run, output } = live.get(format) ?? { run: undefined, output: "" };
+      expect(`${run?.stdout}${run?.stderr}${output}`).not.toContain(secret);
+    }
+    const html = live.get("html")?.output ?? "";
+    expect(html).not.toContain("<script>alert(1)</script>");
+    expect(html).not.toContain("<img src=x");
+    expect(live.get("csv")?.output).not.toMatch(/(^|,)"?=HYPERLINK/m);
+  });
+
+  it("--from reads back the scan and audit JSON the CLI wrote, naming and ordering tenants by --tenants", async () => {
+    const run = await inProcess([...fromAll(), "--tenants", tenantList, "--format", "json"]);
+    expect(run.code, run.stderr).toBe(3);
+    const report = JSON.parse(run.stdout);
+    expect(report.tenants).toHaveLength(4);
+    expect(report.tenants[0]).toMatchObject({ tenantId: ids.get("Contoso"), displayName: "Contoso" });
+    const contosoScan = saved.get("Contoso")?.scan as string;
+    const input = report.inputs.find((record: { name: string }) => record.name === contosoScan);
+    expect(input).toMatchObject({
+      kind: "scan",
+      sha256: createHash("sha256")
+        .update(await readFile(contosoScan))
+        .digest("hex"),
+    });
+  });
+
+  it("--tenant: a one-tenant export in every format holds no other tenant's id, UPN or unit", async () => {
+    const own =
+      (await readFile(saved.get("Contoso")?.scan as string, "utf8")) +
+      (await readFile(saved.get("Contoso")?.audit as string, "utf8"));
+    const others: string[] = [];
+    for (const [name, files] of saved) {
+      if (name === "Contoso") continue;
+      others.push(ids.get(name) as string);
+      const scan = JSON.parse(await readFile(files.scan, "utf8"));
+      for (const account of scan.accounts) others.push(account.id, account.userPrincipalName);
+      for (const unit of scan.restrictedUnits) others.push(unit.id, unit.displayName);
+    }
+    const foreign = others.filter((value) => typeof value === "string" && !own.includes(value));
+    expect(foreign.length).toBeGreaterThan(10);
+    for (const format of FORMATS) {
+      const run = await inProcess([
+        ...fromAll(),
+        "--tenant",
+        ids.get("Contoso") as string,
+        "--format",
+        format,
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      for (const value of foreign) expect(run.stdout, `${format} holds ${value}`).not.toContain(value);
+    }
+  });
+
+  it("Markdown of several tenants needs --all-tenants", async () => {
+    const refused = await inProcess([...fromAll(), "--format", "md"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--tenant <id>.*--all-tenants/);
+    const allowed = await inProcess([...fromAll(), "--format", "md", "--all-tenants"]);
+    expect(allowed.code).toBe(3);
+    expect(allowed.stdout.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [["Contoso"], [], 0],
+    [["Fabrikam"], ["--fail-on", "warning"], 4],
+    [["Fabrikam"], ["--fail-on", "error"], 0],
+    [["Tailspin"], [], 3],
+    [["Tailspin"], ["--allow-incomplete"], 0],
+    [["Tailspin"], ["--fail-on", "error"], 4],
+    [["Tailspin"], ["--fail-on", "error", "--allow-incomplete"], 0],
+  ])("%j with %j exits %i", async (names, flags, expected) => {
+    const from = names.flatMap((name) => [
+      "--from",
+      saved.get(name)?.scan as string,
+      "--from",
+      saved.get(name)?.audit as string,
+    ]);
+    const run = await inProcess([...from, "--format", "json", ...flags]);
+    expect(run.code, run.stderr).toBe(expected);
+    expect(run.stderr === "").toBe(expected === 0);
+  });
+
+  it("a JWT in an input's finding message reaches no format", async () => {
+    const scan = JSON.parse(await readFile(saved.get("Contoso")?.scan as string, "utf8"));
+    scan.warnings.push({
+      code: "ECHOED_HEADER",
+      severity: "info",
+      message: `proxy said Authorization: Bearer ${JWT}`,
+    });
+    const tampered = join(scratch, "tampered-scan.json");
+    await writeFile(tampered, JSON.stringify(scan));
+    for (const format of FORMATS) {
+      const run = await inProcess(["--from", tampered, "--format", format]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).not.toContain(JWT);
+      expect(run.stdout).not.toContain("c2lnbmF0dXJlLWxlYWtlZA");
+    }
+  });
+});
