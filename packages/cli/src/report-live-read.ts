@@ -105,9 +105,12 @@ export async function readTenantsLive(
       const failure = scan.snapshot.failures[0]?.failure;
       return `nothing could be read${failure ? `: ${failure.message}` : ""}`;
     }
+    // Both documents come from one read and carry the same time, and on a tie the report keeps the
+    // first input's section: the audit first, so its findings (the scan's warnings plus the posture
+    // findings, each with what to do) are the ones shown; only the scan has the accounts.
     return [
-      { name: "live", sha256: null, document: scan.report },
       { name: "live", sha256: null, document: auditEmergencyAccess(scan) },
+      { name: "live", sha256: null, document: scan.report },
     ];
   };
 
