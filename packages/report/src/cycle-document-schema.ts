@@ -20,23 +20,25 @@ const UNKNOWN_REASON_CODES = [
 const count = z.number().int().nonnegative();
 const reasonCode = z.enum(REASON_CODES);
 
-const evidenceSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("restricted-flag"), observedAt: isoTime }),
-  z.object({
-    kind: z.literal("unit-member"),
-    unitId: guid,
-    unitDisplayName: boundedText.nullable(),
-    observedAt: isoTime,
-  }),
-  z.object({
-    kind: z.literal("rotation-denied"),
-    message: boundedText,
-    status: z.number().int().nullable(),
-    code: boundedText.nullable(),
-    requestId: boundedText.nullable(),
-    observedAt: isoTime,
-  }),
-]);
+const evidenceSchema = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("restricted-flag"), observedAt: isoTime }),
+    z.object({
+      kind: z.literal("unit-member"),
+      unitId: guid,
+      unitDisplayName: boundedText.nullable(),
+      observedAt: isoTime,
+    }),
+    z.object({
+      kind: z.literal("rotation-denied"),
+      message: boundedText,
+      status: z.number().int().nullable(),
+      code: boundedText.nullable(),
+      requestId: boundedText.nullable(),
+      observedAt: isoTime,
+    }),
+  ])
+  .meta({ id: "Evidence", description: "One signal that an account is protected, with when it was seen." });
 
 const verdictBase = {
   accountId: guid.nullable(),
@@ -47,15 +49,20 @@ const verdictBase = {
   observedAt: isoTime,
 };
 
-const verdictSchema = z.discriminatedUnion("status", [
-  z.object({
-    ...verdictBase,
-    status: z.literal("protected"),
-    reasonCode: z.enum(["restricted-flag", "unit-member", "rotation-denied-by-unit"]),
-  }),
-  z.object({ ...verdictBase, status: z.literal("not-protected"), reasonCode: z.literal("not-restricted") }),
-  z.object({ ...verdictBase, status: z.literal("unknown"), reasonCode: z.enum(UNKNOWN_REASON_CODES) }),
-]);
+const verdictSchema = z
+  .discriminatedUnion("status", [
+    z.object({
+      ...verdictBase,
+      status: z.literal("protected"),
+      reasonCode: z.enum(["restricted-flag", "unit-member", "rotation-denied-by-unit"]),
+    }),
+    z.object({ ...verdictBase, status: z.literal("not-protected"), reasonCode: z.literal("not-restricted") }),
+    z.object({ ...verdictBase, status: z.literal("unknown"), reasonCode: z.enum(UNKNOWN_REASON_CODES) }),
+  ])
+  .meta({
+    id: "Verdict",
+    description: "An account's protection verdict: only `protected` counts as protected.",
+  });
 
 const outcomeFields = {
   key: boundedText,
@@ -63,7 +70,19 @@ const outcomeFields = {
   userPrincipalName: boundedText.nullable(),
   verdict: verdictSchema,
 };
-const outcomeSchema = z.object(outcomeFields);
+const outcomeSchema = z.object(outcomeFields).meta({
+  id: "AccountOutcome",
+  description: "One account in a run's report, with the verdict that put it there.",
+});
+
+/**
+ * A refused compare-and-set write; `current` is `undefined` (absent from the JSON) when the account is
+ * gone, so the published JSON Schema lists it as optional (see `published-json-schemas.ts`).
+ */
+export const conflictOutcomeSchema = z.object({
+  ...outcomeFields,
+  current: z.union([z.lazy(() => managedAccountSchema), z.undefined()]),
+});
 
 const autoRotateRecordSchema = z.object({
   kind: z.enum(["exclusion", "pendingVerification"]),
@@ -77,14 +96,16 @@ const autoRotateRecordSchema = z.object({
   releaseAlertPending: z.boolean().optional(),
 });
 
-const managedAccountSchema = z.object({
-  key: boundedText,
-  objectId: guid.optional(),
-  userPrincipalName: boundedText.optional(),
-  autoRotate: z.boolean(),
-  record: autoRotateRecordSchema.optional(),
-  version: boundedText,
-});
+const managedAccountSchema = z
+  .object({
+    key: boundedText,
+    objectId: guid.optional(),
+    userPrincipalName: boundedText.optional(),
+    autoRotate: z.boolean(),
+    record: autoRotateRecordSchema.optional(),
+    version: boundedText,
+  })
+  .meta({ id: "ManagedAccount", description: "One managed account as the store holds it." });
 
 const findingSchema = z.object({
   code: z.enum(FINDING_CODES),
@@ -117,7 +138,7 @@ const exclusionReportSchema = z.object({
   restored: z.array(outcomeSchema),
   activated: z.array(outcomeSchema),
   pending: z.array(outcomeSchema),
-  conflicts: z.array(z.object({ ...outcomeFields, current: z.union([managedAccountSchema, z.undefined()]) })),
+  conflicts: z.array(conflictOutcomeSchema),
   errors: z.array(z.object({ ...outcomeFields, message: boundedText })),
   notProtectedCount: count,
   accountCount: count,
