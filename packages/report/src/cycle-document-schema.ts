@@ -77,12 +77,11 @@ const outcomeSchema = z.object(outcomeFields).meta({
 
 /**
  * A refused compare-and-set write; `current` is `undefined` (absent from the JSON) when the account is
- * gone, so the published JSON Schema lists it as optional (see `published-json-schemas.ts`).
+ * gone. Optional in the JSON, always present (maybe `undefined`) in what the parser returns, as in core.
  */
-export const conflictOutcomeSchema = z.object({
-  ...outcomeFields,
-  current: z.union([z.lazy(() => managedAccountSchema), z.undefined()]),
-});
+const conflictOutcomeSchema = z
+  .object({ ...outcomeFields, current: z.lazy(() => managedAccountSchema).optional() })
+  .transform(({ current, ...outcome }) => ({ ...outcome, current }));
 
 const autoRotateRecordSchema = z.object({
   kind: z.enum(["exclusion", "pendingVerification"]),

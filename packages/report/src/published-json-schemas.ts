@@ -4,7 +4,7 @@
  * `node packages/report/scripts/write-schemas.mjs` rewrites them, and a test fails while they differ.
  */
 import { z } from "zod";
-import { conflictOutcomeSchema, cycleDocumentSchema } from "./cycle-document-schema.js";
+import { cycleDocumentSchema } from "./cycle-document-schema.js";
 import { auditDocumentSchema, scanDocumentSchema } from "./document-schemas.js";
 import { postureReportSchema } from "./posture-report-schema.js";
 
@@ -34,16 +34,6 @@ export function publishedJsonSchemas(): Record<string, string> {
         ...z.toJSONSchema(schema, {
           target: "draft-2020-12",
           io,
-          // A conflict's `current` is `undefined` when the account is gone: absent from the JSON, so
-          // `undefined` allows nothing (the property is optional).
-          unrepresentable: "any",
-          override: (context) => {
-            const { jsonSchema, zodSchema } = context;
-            if (zodSchema._zod.def.type === "undefined") jsonSchema.not = {};
-            if (zodSchema === conflictOutcomeSchema) {
-              jsonSchema.required = (jsonSchema.required ?? []).filter((key) => key !== "current");
-            }
-          },
         }),
       };
       return [file, `${JSON.stringify(json, null, 2)}\n`];
