@@ -161,7 +161,9 @@ describe("renderPostureMarkdown", () => {
     }
     expect(found.filter((token) => token.type === "heading_open" && token.tag === "h1")).toHaveLength(1);
     // The same document structure (headings, lists, tables, paragraphs) as for a harmless name.
-    const plain = renderPostureMarkdown(report([tenant("10000000-0000-4000-8000-000000000001", "plain")], "plain"));
+    const plain = renderPostureMarkdown(
+      report([tenant("10000000-0000-4000-8000-000000000001", "plain")], "plain"),
+    );
     const blocks = (text: string) => markdownIt.parse(text, {}).map((token) => `${token.type}:${token.tag}`);
     expect(blocks(markdown)).toEqual(blocks(plain));
     const html = markdownIt.render(markdown);
