@@ -1,6 +1,22 @@
 /** Merges validated documents and live reads into one {@link PostureReport}. */
-import type { PostureReport } from "./posture-report.js";
+import {
+  POSTURE_REPORT_KIND,
+  POSTURE_REPORT_SCHEMA_VERSION,
+  type PostureReport,
+  type ReportAccount,
+  type ReportInputRecord,
+  type Section,
+  type TenantPosture,
+} from "./posture-report.js";
+import {
+  compareAccounts,
+  compareFindings,
+  compareNullableText,
+  summarizePosture,
+  worstSeverityOf,
+} from "./posture-summary.js";
 import type { ReportSource } from "./report-input.js";
+import { contributionsOf, type TenantContribution } from "./tenant-contribution.js";
 
 /** A tenant as a tenant list names it. */
 export interface TenantListEntry {
@@ -19,14 +35,154 @@ export interface BuildPostureReportOptions {
   readonly clock?: () => number;
   /** A tenant read longer ago is flagged stale. Default 24. */
   readonly staleAfterHours?: number;
-  /** Names, clouds and order of tenants (a tenant list file); tenants not in it follow, by name then id. */
+  /**
+   * Names, clouds and order of tenants (a tenant list file); tenants not in it follow, by name then id.
+   * A listed tenant that no input holds (and that is not in `failedTenants`) is left out.
+   */
   readonly tenants?: readonly TenantListEntry[];
   /** Tenants whose live read failed outright: listed as incomplete with the (redacted) error. */
   readonly failedTenants?: readonly { readonly tenantId: string; readonly error: string }[];
 }
 
+const DEFAULTS = {
+  generatorName: "@rotation-exclusion/report",
+  clock: Date.now,
+  staleAfterHours: 24,
+  tenants: [],
+  failedTenants: [],
+} satisfies Required<Omit<BuildPostureReportOptions, "generatorVersion">>;
+
+const HOUR_MS = 3_600_000;
+
+/** Live reads carry no file, so no hash: they are the `live` input. */
+function isLive(source: ReportSource): boolean {
+  return source.sha256 === null;
+}
+
+function inputRecords(sources: readonly ReportSource[]): ReportInputRecord[] {
+  const records = new Map<string, { record: ReportInputRecord; tenants: Set<string> }>();
+  for (const source of sources) {
+    const live = isLive(source);
+    const key = live ? `live:${source.name}` : `file:${source.name}:${source.sha256}`;
+    const { document } = source;
+    const generatedAt =
+      document.kind === "rotation-exclusion.cycle" ? document.finishedAt : document.generatedAt;
+    const tenantIds =
+      document.kind === "rotation-exclusion.cycle"
+        ? document.tenants.map((t) => t.tenantId)
+        : [document.tenantId];
+    const existing = records.get(key);
+    const newest =
+      existing?.record.generatedAt != null && existing.record.generatedAt > generatedAt
+        ? existing.record.generatedAt
+        : generatedAt;
+    const tenants = new Set([...(existing?.tenants ?? []), ...tenantIds]);
+    records.set(key, {
+      tenants,
+      record: {
+        name: source.name,
+        kind: live
+          ? "live"
+          : (document.kind.slice("rotation-exclusion.".length) as ReportInputRecord["kind"]),
+        sha256: source.sha256,
+        generatedAt: newest,
+        tenantIds: [],
+      },
+    });
+  }
+  return [...records.values()].map(({ record, tenants }) => ({ ...record, tenantIds: [...tenants].sort() }));
+}
+
+/** The section from the newest contribution that has it (the first of equals). */
+function newestSection<T>(
+  contributions: readonly TenantContribution[],
+  pick: (contribution: TenantContribution) => T | undefined,
+): Section<T> {
+  let best: { source: string; value: T; at: number } | undefined;
+  for (const contribution of contributions) {
+    const value = pick(contribution);
+    if (value === undefined) continue;
+    const at = contribution.readAtMs ?? Number.NEGATIVE_INFINITY;
+    if (best === undefined || at > best.at) best = { source: contribution.source, value, at };
+  }
+  return best === undefined
+    ? { available: false }
+    : { available: true, source: best.source, value: best.value };
+}
+
+function mapSection<T, U>(section: Section<T>, map: (value: T) => U): Section<U> {
+  return section.available ? { available: true, source: section.source, value: map(section.value) } : section;
+}
+
+function tenantPosture(
+  tenantId: string,
+  contributions: readonly TenantContribution[],
+  listed: TenantListEntry | undefined,
+  failure: string | null,
+  now: number,
+  staleAfterHours: number,
+): TenantPosture {
+  const readTimes = contributions.map((c) => c.readAtMs).filter((ms): ms is number => ms !== null);
+  const readAtMs = readTimes.length > 0 ? Math.max(...readTimes) : null;
+  const incomplete = contributions.find((c) => !c.complete);
+  const complete = failure === null && incomplete === undefined && contributions.length > 0;
+  const errors = [failure, ...contributions.map((c) => c.error)].filter((e): e is string => e !== null);
+  const globalAdministrators = newestSection(contributions, (c) => c.globalAdministrators);
+  const gaPaths = globalAdministrators.available ? globalAdministrators.value.paths : undefined;
+  // Global Administrator flags come from whichever input read the role holders, audit or scan.
+  const withRoles = (account: ReportAccount): ReportAccount => {
+    if (gaPaths === undefined) return account;
+    const paths = account.id === null ? undefined : gaPaths.get(account.id);
+    return {
+      ...account,
+      globalAdministrator: paths !== undefined,
+      roles: [...new Set([...account.roles, ...(paths ?? [])])],
+    };
+  };
+  const restrictedUnits = mapSection(
+    newestSection(contributions, (c) => c.restrictedUnits),
+    (units) =>
+      [...units].sort(
+        (a, b) => compareNullableText(a.displayName, b.displayName) || compareNullableText(a.id, b.id),
+      ),
+  );
+  const accounts = mapSection(
+    newestSection(contributions, (c) => c.accounts),
+    (list) => list.map(withRoles).sort(compareAccounts),
+  );
+  const findings = mapSection(
+    newestSection(contributions, (c) => c.findings),
+    (list) => [...list].sort(compareFindings),
+  );
+  const gaCounts = mapSection(globalAdministrators, (value) => value.counts);
+  return {
+    tenantId,
+    displayName: listed?.displayName ?? null,
+    cloud: listed?.cloud ?? null,
+    readAt: readAtMs === null ? null : new Date(readAtMs).toISOString(),
+    stale: readAtMs === null || now - readAtMs > staleAfterHours * HOUR_MS,
+    complete,
+    incompleteReason: complete
+      ? null
+      : (incomplete?.incompleteReason ?? (failure !== null ? "read-failed" : null)),
+    error: errors.length > 0 ? errors.join("; ") : null,
+    sources: [...new Set(contributions.map((c) => c.source))],
+    restrictedUnits,
+    accounts,
+    accountCounts: newestSection(contributions, (c) => c.accountCounts),
+    globalAdministrators: gaCounts,
+    findings,
+    worstSeverity: findings.available ? worstSeverityOf(findings.value) : null,
+    // "Cannot tell" unless a complete read of the tenant had the section.
+    noRestrictedUnit: complete && restrictedUnits.available ? restrictedUnits.value.length === 0 : null,
+    fewerThanTwoProtectedGlobalAdministrators:
+      complete && gaCounts.available ? gaCounts.value.protected < 2 : null,
+  };
+}
+
 /**
- * Builds the report.
+ * Builds the report. Several inputs about one tenant are merged: each section comes from the newest
+ * input that has it; the tenant is complete only when every input about it says so.
  *
  * @example
  * const report = buildPostureReport([parseReportInput("a.json", bytes)], { generatorVersion: "1.2.0" });
@@ -35,7 +191,40 @@ export function buildPostureReport(
   sources: readonly ReportSource[],
   options: BuildPostureReportOptions,
 ): PostureReport {
-  void sources;
-  void options;
-  throw new Error("not implemented yet");
+  const { generatorName, clock, staleAfterHours, tenants: list, failedTenants } = { ...DEFAULTS, ...options };
+  const now = clock();
+  const contributions = sources.flatMap(contributionsOf);
+  const byTenant = new Map<string, TenantContribution[]>();
+  for (const contribution of contributions) {
+    byTenant.set(contribution.tenantId, [...(byTenant.get(contribution.tenantId) ?? []), contribution]);
+  }
+  const failures = new Map<string, string>();
+  for (const failed of failedTenants) {
+    const id = failed.tenantId.toLowerCase();
+    failures.set(id, failures.has(id) ? `${failures.get(id)}; ${failed.error}` : failed.error);
+    if (!byTenant.has(id)) byTenant.set(id, []);
+  }
+  const listed = new Map(list.map((entry, index) => [entry.tenantId.toLowerCase(), { entry, index }]));
+  const tenants = [...byTenant.entries()].map(([id, parts]) =>
+    tenantPosture(id, parts, listed.get(id)?.entry, failures.get(id) ?? null, now, staleAfterHours),
+  );
+  // Tenant-list order first, then the others by display name, then id.
+  const rank = (tenant: TenantPosture) => listed.get(tenant.tenantId)?.index ?? Number.POSITIVE_INFINITY;
+  tenants.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      compareNullableText(a.displayName, b.displayName) ||
+      compareNullableText(a.tenantId, b.tenantId),
+  );
+  return {
+    kind: POSTURE_REPORT_KIND,
+    schemaVersion: POSTURE_REPORT_SCHEMA_VERSION,
+    generator: { name: generatorName, version: options.generatorVersion },
+    generatedAt: new Date(now).toISOString(),
+    staleAfterHours,
+    upnsRedacted: false,
+    inputs: inputRecords(sources),
+    summary: summarizePosture(tenants),
+    tenants,
+  };
 }

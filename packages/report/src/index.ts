@@ -21,7 +21,13 @@ export {
   type StatusCounts,
   type TenantPosture,
 } from "./posture-report.js";
-export { renderPostureCsv } from "./render-csv.js";
+export { cycleDocumentSchema } from "./cycle-document-schema.js";
+export { MAX_STRING_LENGTH } from "./document-fields.js";
+export { auditDocumentSchema, scanDocumentSchema } from "./document-schemas.js";
+export { escapeMarkdown } from "./markdown-text.js";
+export { postureReportSchema } from "./posture-report-schema.js";
+export { publishedJsonSchemas, SCHEMA_BASE_URL } from "./published-json-schemas.js";
+export { CSV_COLUMNS, csvTextCell, renderPostureCsv } from "./render-csv.js";
 export { type RenderHtmlOptions, renderPostureHtml } from "./render-html.js";
 export { type RenderMarkdownOptions, renderPostureMarkdown } from "./render-markdown.js";
 export {
@@ -42,6 +48,7 @@ export {
   type DocumentFinding,
   type DocumentGenerator,
   type DocumentUnit,
+  MAX_INPUT_BYTES,
   type NamedMember,
   type NamedUnit,
   parseReportInput,
@@ -57,3 +64,4 @@ export {
   type TextSink,
 } from "./secret-redactor.js";
 export { redactReportStrings, redactUserPrincipalNames, selectTenants } from "./select-tenants.js";
+export { escapeBidi } from "./visible-text.js";

@@ -1,0 +1,163 @@
+import {
+  type AuditDocument,
+  buildPostureReport,
+  type CycleDocument,
+  escapeBidi,
+  parseReportInput,
+  type ReportSource,
+  type ScanDocument,
+} from "@rotation-exclusion/report";
+import { describe, expect, it } from "vitest";
+import { FIXTURE_NOW, FIXTURE_TENANTS, reportFixtureDocuments } from "./report-fixture-documents.js";
+
+const { documents } = reportFixtureDocuments();
+const contosoScan = documents["contoso-scan.json"] as ScanDocument;
+const contosoAudit = documents["contoso-audit.json"] as AuditDocument;
+const tailspinCycle = documents["tailspin-cycle.json"] as CycleDocument;
+
+function source(name: string, document: unknown): ReportSource {
+  return parseReportInput(name, JSON.stringify(document));
+}
+
+const options = { generatorVersion: "1.0.0", clock: () => FIXTURE_NOW };
+
+/** Tailspin's cycle, re-addressed to Contoso and finished at `finishedAt`, complete or not. */
+function contosoCycle(finishedAt: string, complete: boolean): CycleDocument {
+  const [result] = tailspinCycle.tenants;
+  if (result?.report === undefined) throw new Error("fixture changed");
+  return {
+    ...tailspinCycle,
+    finishedAt,
+    tenants: [
+      {
+        ...result,
+        tenantId: FIXTURE_TENANTS.contoso,
+        snapshotComplete: complete,
+        ...(complete ? { incompleteReason: undefined } : {}),
+        report: { ...result.report, tenantId: FIXTURE_TENANTS.contoso },
+      },
+    ],
+  };
+}
+
+describe("buildPostureReport merging inputs", () => {
+  it("takes each section from the newest input that has it (scan + audit + cycle of one tenant)", () => {
+    const cycle = contosoCycle("2026-12-02T10:00:00.000Z", true);
+    const report = buildPostureReport(
+      [source("scan.json", contosoScan), source("audit.json", contosoAudit), source("cycle.json", cycle)],
+      options,
+    );
+    const [contoso] = report.tenants;
+    expect(contoso?.sources).toEqual(["scan.json", "audit.json", "cycle.json"]);
+    expect(contoso?.readAt).toBe("2026-12-02T10:00:00.000Z");
+    // The cycle is newest and has accounts; only the audit has Global Administrators; units: the audit.
+    expect(contoso?.accounts.available && contoso.accounts.source).toBe("cycle.json");
+    expect(contoso?.globalAdministrators.available && contoso.globalAdministrators.source).toBe("audit.json");
+    expect(contoso?.restrictedUnits.available && contoso.restrictedUnits.source).toBe("audit.json");
+    expect(contoso?.findings.available && contoso.findings.source).toBe("cycle.json");
+    expect(contoso?.complete).toBe(true);
+  });
+
+  it("is incomplete when any one input about the tenant is, and then decides no flag", () => {
+    const cycle = contosoCycle("2026-12-01T10:00:00.000Z", false);
+    const report = buildPostureReport(
+      [source("scan.json", contosoScan), source("audit.json", contosoAudit), source("cycle.json", cycle)],
+      options,
+    );
+    expect(report.tenants[0]).toMatchObject({
+      complete: false,
+      incompleteReason: "throttled",
+      noRestrictedUnit: null,
+      fewerThanTwoProtectedGlobalAdministrators: null,
+    });
+    expect(report.summary).toMatchObject({ tenantsIncomplete: 1, tenantsWithoutRestrictedUnit: 0 });
+  });
+
+  it("does not call an incomplete read with no units 'no restricted unit'", () => {
+    const scan = { ...contosoScan, complete: false, restrictedUnits: [], accounts: [] };
+    const [tenant] = buildPostureReport([source("scan.json", scan)], options).tenants;
+    expect(tenant).toMatchObject({
+      complete: false,
+      noRestrictedUnit: null,
+      incompleteReason: "snapshot-incomplete",
+    });
+  });
+
+  it("lists a failed live read as incomplete, with its error and no sections", () => {
+    const failed = "20000000-0000-4000-8000-00000000000F";
+    const report = buildPostureReport([], {
+      ...options,
+      failedTenants: [{ tenantId: failed, error: "authentication-failed: consent missing" }],
+    });
+    expect(report.tenants).toEqual([
+      expect.objectContaining({
+        tenantId: failed.toLowerCase(),
+        complete: false,
+        error: "authentication-failed: consent missing",
+        readAt: null,
+        stale: true,
+        accounts: { available: false },
+        restrictedUnits: { available: false },
+        globalAdministrators: { available: false },
+        findings: { available: false },
+        worstSeverity: null,
+      }),
+    ]);
+  });
+
+  it("collapses live reads into one `live` input without a hash", () => {
+    const live = (document: ScanDocument | AuditDocument): ReportSource => ({
+      name: "live",
+      sha256: null,
+      document,
+    });
+    const other = {
+      ...contosoScan,
+      tenantId: FIXTURE_TENANTS.fabrikam,
+      generatedAt: "2026-12-02T11:00:00.000Z",
+    };
+    const report = buildPostureReport([live(contosoScan), live(other)], options);
+    expect(report.inputs).toEqual([
+      {
+        name: "live",
+        kind: "live",
+        sha256: null,
+        generatedAt: "2026-12-02T11:00:00.000Z",
+        tenantIds: [FIXTURE_TENANTS.contoso, FIXTURE_TENANTS.fabrikam],
+      },
+    ]);
+  });
+
+  it("orders tenants by the tenant list, then the rest by name and id; stale by staleAfterHours", () => {
+    const { documents: all, tenantList } = reportFixtureDocuments();
+    const sources = Object.entries(all).map(([name, document]) => source(name, document));
+    const report = buildPostureReport(sources, {
+      ...options,
+      staleAfterHours: 1,
+      tenants: [
+        tenantList[4],
+        tenantList[1],
+        { tenantId: "30000000-0000-4000-8000-000000000000", displayName: "absent", cloud: null },
+      ].filter((entry) => entry !== undefined),
+    });
+    expect(report.tenants.map((tenant) => tenant.displayName ?? tenant.tenantId)).toEqual([
+      "Woodgrove Bank",
+      "Fabrikam Inc",
+      FIXTURE_TENANTS.contoso,
+      FIXTURE_TENANTS.northwind,
+      FIXTURE_TENANTS.tailspin,
+      FIXTURE_TENANTS.hostile,
+    ]);
+    // Read four hours before the clock: stale after one hour.
+    expect(report.tenants.every((tenant) => tenant.stale)).toBe(true);
+    expect(report.tenants.some((tenant) => tenant.tenantId.startsWith("3"))).toBe(false);
+  });
+});
+
+describe("escapeBidi", () => {
+  it("shows every bidi control as an escape and leaves other text alone", () => {
+    expect(escapeBidi("\u202Egnp.exe")).toBe("\\u202Egnp.exe");
+    expect(escapeBidi("a\u2066b\u2069c\u202Ad")).toBe("a\\u2066b\\u2069c\\u202Ad");
+    expect(escapeBidi("Zoë 日本 <b>")).toBe("Zoë 日本 <b>");
+  });
+});
