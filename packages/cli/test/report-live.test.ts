@@ -3,7 +3,8 @@
  * report tenants with a per-tenant sign-in authority, the printed app registration reads them all live
  * (subprocess), and scan/audit JSON the CLI wrote itself comes back through `report --from` (in-process)
  * in every format, filtered to one tenant, redacted, and with the exit statuses scripts rely on.
- * Waits (skipped) while the report package's model and renderers are still stubs (report-pending.ts).
+ * Waits (skipped) while the report model is a stub, and covers each rendered format once its renderer
+ * is no longer one (report-pending.ts).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -14,9 +15,10 @@ import { gunzipSync } from "node:zlib";
 import { type CliIo, runCli } from "@rotation-exclusion/cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_MAIN, type CliRun, inBatches, NO_INSTANCE_METADATA, runBuiltCli } from "./cli-subprocess.js";
-import { REPORT_PACKAGE_PENDING } from "./report-pending.js";
+import { PENDING_FORMATS, READY_FORMATS, REPORT_MODEL_PENDING } from "./report-pending.js";
 
-const FORMATS = ["html", "md", "csv", "json"] as const;
+// Every format whose renderer has landed (json as soon as the model has); see report-pending.ts.
+const FORMATS = READY_FORMATS;
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJ0aWQiOiJsZWFrZWQifQ.c2lnbmF0dXJlLWxlYWtlZA";
 
 let child: ChildProcess | undefined;
@@ -28,8 +30,8 @@ let graphUrl: string;
 /** Tenant id by display name (from the printed tenant list). */
 const ids = new Map<string, string>();
 const live = new Map<string, { run: CliRun; output: string }>();
-/** Saved scan and audit JSON per tenant display name. */
-const saved = new Map<string, { scan: string; audit: string }>();
+/** Saved scan and/or audit JSON per tenant display name. */
+const saved = new Map<string, { scan?: string; audit?: string }>();
 
 function match(text: string, pattern: RegExp): string {
   const found = pattern.exec(text)?.[1];
@@ -81,9 +83,12 @@ function searchable(output: string): string {
   return [output, ...decoded].join("\n");
 }
 
-const fromAll = () => [...saved.values()].flatMap(({ scan, audit }) => ["--from", scan, "--from", audit]);
+const fromAll = () =>
+  [...saved.values()].flatMap((files) =>
+    [files.scan, files.audit].flatMap((path) => (path === undefined ? [] : ["--from", path])),
+  );
 
-describe.skipIf(REPORT_PACKAGE_PENDING)("rotation-exclusion report against the six fixture tenants", () => {
+describe.skipIf(REPORT_MODEL_PENDING)("rotation-exclusion report against the six fixture tenants", () => {
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), "report-live-"));
     const printed = await startFixtures();
@@ -120,28 +125,25 @@ describe.skipIf(REPORT_PACKAGE_PENDING)("rotation-exclusion report against the s
       );
       live.set(format, { run, output: await readFile(out, "utf8").catch(() => "") });
     });
-    const savedRuns = ["Contoso", "Fabrikam", "Tailspin", "Litware"].flatMap((name) =>
-      (["scan", "audit"] as const).map((command) => async () => {
-        const tenantId = ids.get(name) as string;
-        const run = await runBuiltCli(
-          [
-            command,
-            "--tenant-id",
-            tenantId,
-            "--graph-base-url",
-            graphUrl,
-            "--format",
-            "json",
-            ...(command === "scan" ? ["--role", "Global Administrator"] : []),
-          ],
-          env,
-        );
-        const path = join(scratch, `${name}-${command}.json`);
-        await writeFile(path, run.stdout);
-        saved.set(name, { ...(saved.get(name) ?? { scan: "", audit: "" }), [command]: path });
-      }),
-    );
-    await inBatches([...liveRuns, ...savedRuns], 4);
+    // Scan and audit of the two tenants the --from tests read in full, the audit alone of two more.
+    const wanted = [
+      ["Contoso", "scan"],
+      ["Contoso", "audit"],
+      ["Litware", "scan"],
+      ["Litware", "audit"],
+      ["Fabrikam", "audit"],
+      ["Tailspin", "audit"],
+    ] as const;
+    const savedRuns = wanted.map(([name, command]) => async () => {
+      const run = await runBuiltCli(
+        [command, "--tenant-id", ids.get(name) as string, "--graph-base-url", graphUrl, "--format", "json"],
+        env,
+      );
+      const path = join(scratch, `${name}-${command}.json`);
+      await writeFile(path, run.stdout);
+      saved.set(name, { ...saved.get(name), [command]: path });
+    });
+    await inBatches([...liveRuns, ...savedRuns], 5);
   }, 180_000);
 
   afterAll(async () => {
@@ -176,16 +178,23 @@ describe.skipIf(REPORT_PACKAGE_PENDING)("rotation-exclusion report against the s
     expect(woodgrove.restrictedUnits.value.some((unit) => !unit.membersReadable)).toBe(true);
   });
 
-  it("never prints the client secret, and no hostile name reaches HTML or CSV unescaped", () => {
+  it("never prints the client secret", () => {
     for (const format of FORMATS) {
       const { run, output } = live.get(format) ?? { run: undefined, output: "" };
       expect(`${run?.stdout}${run?.stderr}${searchable(output)}`).not.toContain(secret);
     }
-    const html = live.get("html")?.output ?? "";
-    expect(html).not.toContain("<script>alert(1)</script>");
-    expect(html).not.toContain("<img src=x");
-    expect(live.get("csv")?.output).not.toMatch(/(^|,)"?=HYPERLINK/m);
   });
+
+  it.skipIf(PENDING_FORMATS.has("html") || PENDING_FORMATS.has("csv"))(
+    "no hostile name reaches HTML or CSV unescaped",
+    () => {
+      const html = live.get("html")?.output ?? "";
+      expect(html).toContain("<!doctype html>");
+      expect(html).not.toContain("<script>alert(1)</script>");
+      expect(html).not.toContain("<img src=x");
+      expect(live.get("csv")?.output).not.toMatch(/(^|,)"?=HYPERLINK/m);
+    },
+  );
 
   it("--from reads back the scan and audit JSON the CLI wrote, naming and ordering tenants by --tenants", async () => {
     const run = await inProcess([...fromAll(), "--tenants", tenantList, "--format", "json"]);
@@ -211,9 +220,14 @@ describe.skipIf(REPORT_PACKAGE_PENDING)("rotation-exclusion report against the s
     for (const [name, files] of saved) {
       if (name === "Contoso") continue;
       others.push(ids.get(name) as string);
-      const scan = JSON.parse(await readFile(files.scan, "utf8"));
-      for (const account of scan.accounts) others.push(account.id, account.userPrincipalName);
-      for (const unit of scan.restrictedUnits) others.push(unit.id, unit.displayName);
+      for (const path of [files.scan, files.audit]) {
+        if (path === undefined) continue;
+        const document = JSON.parse(await readFile(path, "utf8"));
+        for (const account of document.accounts ?? document.globalAdministrators) {
+          others.push(account.id, account.userPrincipalName);
+        }
+        for (const unit of document.restrictedUnits) others.push(unit.id, unit.displayName);
+      }
     }
     const foreign = others.filter((value) => typeof value === "string" && !own.includes(value));
     expect(foreign.length).toBeGreaterThan(10);
@@ -232,7 +246,7 @@ describe.skipIf(REPORT_PACKAGE_PENDING)("rotation-exclusion report against the s
     }
   });
 
-  it("Markdown of several tenants needs --all-tenants", async () => {
+  it.skipIf(PENDING_FORMATS.has("md"))("Markdown of several tenants needs --all-tenants", async () => {
     const refused = await inProcess([...fromAll(), "--format", "md"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--tenant <id>.*--all-tenants/);
@@ -261,7 +275,7 @@ describe.skipIf(REPORT_PACKAGE_PENDING)("rotation-exclusion report against the s
     expect(scan.warnings).toEqual([]);
     const incomplete = join(scratch, "incomplete-scan.json");
     await writeFile(incomplete, JSON.stringify({ ...scan, complete: false }));
-    const failed = await inProcess(["--from", incomplete, "--format", "csv", "--fail-on", "warning"]);
+    const failed = await inProcess(["--from", incomplete, "--format", "json", "--fail-on", "warning"]);
     expect(failed.code).toBe(4);
     expect(failed.stderr).toContain("--allow-incomplete");
     const allowed = await inProcess([
