@@ -25,7 +25,7 @@ describe("parseTenantList", () => {
   });
 
   it("reads CSV with tenantId, displayName and cloud (quoted commas, comments, line numbers)", () => {
-    const text = `# exported\ntenantId,displayName,cloud\n${A},"Contoso, Ltd",global\n\n${B},Fabrikam,\n`;
+    const text = `# exported\ntenantId,displayName,cloud\n${A},"Contoso, Ltd",global\n\n${B},Fabrikam\n`;
     expect(parseTenantList("t.csv", text)).toEqual([
       { tenantId: A, displayName: "Contoso, Ltd", cloud: "global", line: 3 },
       { tenantId: B, displayName: "Fabrikam", cloud: null, line: 5 },

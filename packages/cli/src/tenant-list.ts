@@ -84,6 +84,8 @@ function csvLines(file: string, text: string): TenantListLine[] {
         }),
       comment: "#",
       skip_empty_lines: true,
+      // A row may leave out its trailing optional columns (no cloud); more columns than the header is an error.
+      relax_column_count_less: true,
       trim: true,
       info: true,
       bom: true,

@@ -30,6 +30,11 @@ let graphUrl: string;
 /** Tenant id by display name (from the printed tenant list). */
 const ids = new Map<string, string>();
 const live = new Map<string, { run: CliRun; output: string }>();
+/** A tenant the fake Graph does not serve (its reads answer 401) and one listed in another cloud. */
+const UNSERVED = "0badc0de-0000-4000-8000-000000000001";
+const OTHER_CLOUD = "0badc0de-0000-4000-8000-000000000002";
+let mixed: CliRun;
+let pastDeadline: CliRun;
 /** Saved scan and/or audit JSON per tenant display name. */
 const saved = new Map<string, { scan?: string; audit?: string }>();
 
@@ -143,7 +148,50 @@ describe.skipIf(REPORT_MODEL_PENDING)("rotation-exclusion report against the six
       await writeFile(path, run.stdout);
       saved.set(name, { ...saved.get(name), [command]: path });
     });
-    await inBatches([...liveRuns, ...savedRuns], 5);
+    // The list plus a tenant Graph refuses and one in another cloud; and a deadline nothing can meet.
+    const mixedList = join(scratch, "mixed.csv");
+    await writeFile(
+      mixedList,
+      `${await readFile(tenantList, "utf8")}${UNSERVED},Unserved\n${OTHER_CLOUD},Gov,usgov\n`.replace(
+        "tenantId,displayName\n",
+        "tenantId,displayName,cloud\n",
+      ),
+    );
+    const edgeRuns = [
+      async () => {
+        mixed = await runBuiltCli(
+          [
+            "report",
+            "--tenants",
+            mixedList,
+            "--graph-base-url",
+            graphUrl,
+            "--format",
+            "json",
+            "--concurrency",
+            "3",
+          ],
+          env,
+        );
+      },
+      async () => {
+        pastDeadline = await runBuiltCli(
+          [
+            "report",
+            "--tenants",
+            tenantList,
+            "--graph-base-url",
+            graphUrl,
+            "--format",
+            "json",
+            "--deadline",
+            "0.001",
+          ],
+          env,
+        );
+      },
+    ];
+    await inBatches([...liveRuns, ...savedRuns, ...edgeRuns], 5);
   }, 180_000);
 
   afterAll(async () => {
@@ -178,7 +226,34 @@ describe.skipIf(REPORT_MODEL_PENDING)("rotation-exclusion report against the six
     expect(woodgrove.restrictedUnits.value.some((unit) => !unit.membersReadable)).toBe(true);
   });
 
+  it("one tenant's failure stops no other; a tenant of another cloud is not read but listed", () => {
+    expect(mixed.code, mixed.stderr).toBe(3);
+    const report = JSON.parse(mixed.stdout);
+    expect(report.tenants).toHaveLength(8);
+    const byId = new Map(report.tenants.map((tenant: { tenantId: string }) => [tenant.tenantId, tenant]));
+    expect(byId.get(UNSERVED)).toMatchObject({ complete: false });
+    expect((byId.get(UNSERVED) as { error: string | null }).error).not.toBeNull();
+    expect(byId.get(OTHER_CLOUD)).toMatchObject({
+      complete: false,
+      error:
+        "tenant is in cloud usgov; run report with --cloud usgov and that cloud's app registration, then merge with --from",
+    });
+    expect(byId.get(ids.get("Contoso") as string)).toMatchObject({ complete: true, error: null });
+    expect(byId.get(ids.get("Northwind") as string)).toMatchObject({ complete: true, error: null });
+  });
+
+  it("a tenant not read by --deadline is listed with reason deadline; none read at all is exit 1", () => {
+    expect(pastDeadline.code).toBe(1);
+    expect(pastDeadline.stdout).toBe("");
+    for (const id of ids.values()) {
+      expect(pastDeadline.stderr).toContain(
+        `tenant ${id}: deadline: the read did not finish within --deadline 0.001 s`,
+      );
+    }
+  });
+
   it("never prints the client secret", () => {
+    for (const run of [mixed, pastDeadline]) expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
     for (const format of FORMATS) {
       const { run, output } = live.get(format) ?? { run: undefined, output: "" };
       expect(`${run?.stdout}${run?.stderr}${searchable(output)}`).not.toContain(secret);
