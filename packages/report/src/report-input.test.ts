@@ -166,6 +166,13 @@ describe("parseReportInput", () => {
     );
   });
 
+  it("says when a document has no kind at all", () => {
+    const { kind: _, ...withoutKind } = scanDocument();
+    expect(parseError("x.json", JSON.stringify(withoutKind)).message).toBe(
+      "x.json: has no kind; expected one of rotation-exclusion.scan, rotation-exclusion.audit, rotation-exclusion.cycle",
+    );
+  });
+
   it("refuses a schema version it does not read", () => {
     const error = parseError("x.json", JSON.stringify({ ...scanDocument(), schemaVersion: 2 }));
     expect(error.code).toBe("invalid-input");
