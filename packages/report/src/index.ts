@@ -57,3 +57,4 @@ export {
   type TextSink,
 } from "./secret-redactor.js";
 export { redactReportStrings, redactUserPrincipalNames, selectTenants } from "./select-tenants.js";
+export { escapeBidi } from "./visible-text.js";

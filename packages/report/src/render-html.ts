@@ -1,6 +1,6 @@
 /** The report as one self-contained HTML page: no request at view time, strict CSP, tenant text via textContent. */
 import { reportPageCsp } from "./content-security-policy.js";
-import { type ReportDataEncoding, reportDataBlock } from "./embedded-report-data.js";
+import { type ReportDataEncoding, reportDataBlocks } from "./embedded-report-data.js";
 import type { PostureReport } from "./posture-report.js";
 import { readReportPageAssets } from "./report-page-assets.js";
 
@@ -27,17 +27,19 @@ function escapeHtml(text: string): string {
 /**
  * Renders the report as one HTML document that makes no request when viewed.
  *
- * The markup holds no tenant string: the report travels in `<script type="application/json"
- * id="report-data">` (with `<`, `>`, `&`, U+2028 and U+2029 escaped) and the page script puts every value
+ * The markup holds no tenant string: the report travels in `<script type="application/json">` blocks
+ * (`report-data` for the summary and table rows, `report-details` for each tenant's units, accounts and
+ * findings, parsed when the tenant is opened; `<`, `>`, `&`, U+2028 and U+2029 escaped) and the page script puts every value
  * on the page with `textContent`, showing bidirectional controls escaped. A `<meta>` Content-Security-Policy
  * allows only the page's inline script and style by SHA-256 (computed here), images from `data:` and
  * requires Trusted Types. Accounts that need no attention (not protected, no role) are counted, not listed.
  *
  * The page records User Timing marks a benchmark can read with `performance.getEntriesByName`:
- * - `report:data-decoded`: the data block is inflated and parsed;
+ * - `report:data-decoded`: the `report-data` block is inflated and parsed;
  * - `report:first-page`: the summary, the charts and the first table page (default sort, most attention
  *   first) are in the DOM;
- * - `report:interactive`: the frame after that has been painted (requestAnimationFrame), the page answers input.
+ * - `report:interactive`: the frame after that has been painted (requestAnimationFrame), the page answers input;
+ * - `report:details-decoded`: the `report-details` block is inflated (started after `report:interactive`).
  *
  * `window.postureReportPage` exposes `ready` (a promise settled at `report:interactive`) and
  * `sortBy(key, direction)`, which applies one sort (`name`, `attention`, `readAt`, `protectedGa`,
@@ -49,6 +51,7 @@ function escapeHtml(text: string): string {
 export function renderPostureHtml(report: PostureReport, options: RenderHtmlOptions = {}): string {
   const { title, dataEncoding } = { ...DEFAULTS, ...options };
   const assets = readReportPageAssets();
+  const data = reportDataBlocks(report, dataEncoding);
   const csp = reportPageCsp({ scripts: [assets.chartScript, assets.pageScript], styles: [assets.pageStyle] });
   return `<!doctype html>
 <html lang="en">
@@ -122,7 +125,8 @@ export function renderPostureHtml(report: PostureReport, options: RenderHtmlOpti
 <div class="table-scroll" id="inputs-table"></div>
 </section>
 </main>
-<script type="application/json" id="report-data">${reportDataBlock(report, dataEncoding)}</script>
+<script type="application/json" id="report-data">${data.report}</script>
+<script type="application/json" id="report-details">${data.details}</script>
 <script>${assets.chartScript}</script>
 <script>${assets.pageScript}</script>
 </body>

@@ -9,6 +9,8 @@
   const SEVERITY_RANK = { info: 1, warning: 2, error: 3 };
   const COLORS = { protected: "#1a7f37", notProtected: "#cf222e", unknown: "#9a6700" };
   const number = new Intl.NumberFormat("en-US");
+  // A collator compares 10,000 names several times faster than String#localeCompare.
+  const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 
   /** Shows bidirectional embeddings, overrides and isolates as `\u202E` instead of obeying them. */
   function escapeBidi(text) {
@@ -41,14 +43,43 @@
     return match ? `${match[1]} ${match[2]} UTC` : iso;
   }
 
-  async function decode() {
-    const block = JSON.parse(byId("report-data").textContent);
+  /** Reads a `{"encoding","value"}` data block: plain JSON, or gzip in base64 inflated by the browser. */
+  async function decodeBlock(id) {
+    const block = JSON.parse(byId(id).textContent);
     if (block.encoding === "json") return block.value;
-    const binary = atob(block.value);
-    const bytes = new Uint8Array(binary.length);
-    for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+    let bytes;
+    if (typeof Uint8Array.fromBase64 === "function") bytes = Uint8Array.fromBase64(block.value);
+    else {
+      const binary = atob(block.value);
+      bytes = new Uint8Array(binary.length);
+      for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+    }
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return JSON.parse(await new Response(stream).text());
+  }
+
+  // Each tenant's units, accounts and findings stay JSON text until the tenant is opened or printed, so
+  // 10,000 tenants need not be parsed before the first paint.
+  let detailTexts = null;
+  let detailsLoading = null;
+  const parsedDetails = new Map();
+
+  function loadDetails() {
+    detailsLoading ??= decodeBlock("report-details").then((texts) => {
+      detailTexts = texts;
+      performance.mark("report:details-decoded");
+    });
+    return detailsLoading;
+  }
+
+  /** The full tenant (row and details); only after {@link loadDetails} has settled. */
+  function fullTenant(row) {
+    let tenant = parsedDetails.get(row.index);
+    if (!tenant) {
+      tenant = { ...row.tenant, ...JSON.parse(detailTexts[row.index]) };
+      parsedDetails.set(row.index, tenant);
+    }
+    return tenant;
   }
 
   // ---- model helpers -------------------------------------------------------------------------------
@@ -518,7 +549,7 @@
   };
 
   function compareRows(key) {
-    if (key === "name") return (a, b) => a.nameKey.localeCompare(b.nameKey) || a.index - b.index;
+    if (key === "name") return (a, b) => collator.compare(a.nameKey, b.nameKey) || a.index - b.index;
     if (key === "readAt")
       return (a, b) => (a.readAt < b.readAt ? -1 : a.readAt > b.readAt ? 1 : 0) || a.index - b.index;
     return (a, b) => a[key] - b[key] || a.index - b.index;
@@ -634,7 +665,11 @@
       el(
         "tr",
         { class: "detail-row", id: detailId },
-        el("td", { colspan: String(COLUMNS.length) }, renderDetail(tenant, state.omitted[row.index] ?? 0)),
+        el(
+          "td",
+          { colspan: String(COLUMNS.length) },
+          renderDetail(fullTenant(row), state.omitted[row.index] ?? 0),
+        ),
       ),
     ];
   }
@@ -662,18 +697,20 @@
       .map((row) => row.tenant);
   }
 
-  function refresh() {
+  /** Applies the filter and sort; the chart follows the filter only (it is always by attention). */
+  function refresh({ chart = true } = {}) {
     applyFilterAndSort();
     renderTable();
-    renderGaChart(chartOrder());
-    if (printMedia.matches) renderPrintView();
+    if (chart) renderGaChart(chartOrder());
+    if (printMedia.matches) void renderPrintView();
   }
 
   // ---- print ---------------------------------------------------------------------------------------------
 
   const printMedia = window.matchMedia("print");
 
-  function renderPrintView() {
+  async function renderPrintView() {
+    await loadDetails();
     const tenants = state.filtered.slice(0, PRINT_TENANTS);
     byId("print-view").replaceChildren(
       el("h3", {
@@ -682,7 +719,7 @@
             ? `The first ${tenants.length} of ${number.format(state.filtered.length)} tenants in the filter`
             : `${number.format(tenants.length)} tenants in the filter`,
       }),
-      ...tenants.map((row) => renderDetail(row.tenant, state.omitted[row.index] ?? 0)),
+      ...tenants.map((row) => renderDetail(fullTenant(row), state.omitted[row.index] ?? 0)),
     );
   }
 
@@ -700,7 +737,7 @@
     else state.direction = key === "name" || key === "readAt" ? "ascending" : "descending";
     state.sortKey = key;
     state.page = 0;
-    refresh();
+    refresh({ chart: false });
     return nextPaint().then(() => performance.mark("report:sort-end"));
   }
 
@@ -712,10 +749,11 @@
       sortBy(key);
       byId("tenant-table-head").querySelector(`button[data-sort="${key}"]`)?.focus();
     });
-    byId("tenant-rows").addEventListener("click", (event) => {
+    byId("tenant-rows").addEventListener("click", async (event) => {
       const button = event.target.closest("button[data-open]");
       if (!button) return;
       const index = Number(button.getAttribute("data-open"));
+      await loadDetails();
       if (state.open.has(index)) state.open.delete(index);
       else state.open.add(index);
       renderTable();
@@ -745,7 +783,7 @@
       renderTable();
     });
     printMedia.addEventListener("change", () => {
-      if (printMedia.matches) renderPrintView();
+      if (printMedia.matches) void renderPrintView();
     });
     window.addEventListener("beforeprint", renderPrintView);
   }
@@ -771,7 +809,7 @@
   }
 
   async function start() {
-    const embedded = await decode();
+    const embedded = await decodeBlock("report-data");
     performance.mark("report:data-decoded");
     const report = embedded.report;
     state.report = report;
@@ -797,6 +835,10 @@
     performance.mark("report:first-page");
     await nextPaint();
     performance.mark("report:interactive");
+    // Inflate the details when the page is idle, so the first opened tenant shows at once.
+    if (typeof requestIdleCallback === "function")
+      requestIdleCallback(() => loadDetails(), { timeout: 3000 });
+    else setTimeout(loadDetails, 500);
   }
 
   const ready = start().catch((error) => {
@@ -805,5 +847,5 @@
     notice.textContent = `The report could not be shown: ${error instanceof Error ? error.message : String(error)}`;
     throw error;
   });
-  window.postureReportPage = { ready, sortBy, escapeBidi };
+  window.postureReportPage = { ready, sortBy, escapeBidi, loadDetails };
 })();
