@@ -285,6 +285,7 @@ describe.skipIf(!chromiumAvailable())("report page in Chromium", () => {
     ];
     for (const { width, height, fullPage } of shots) {
       await page.setViewportSize({ width, height });
+      await page.evaluate("window.scrollTo(0, 0)");
       await page.evaluate(
         "new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))",
       );

@@ -94,6 +94,17 @@
     return score;
   }
 
+  /** Why a tenant needs attention, in words (the table shows these; the score only orders them). */
+  function attentionReasons(tenant) {
+    const reasons = [];
+    if (tenant.error) reasons.push(["bad", "read failed"]);
+    if (tenant.noRestrictedUnit === true) reasons.push(["bad", "no restricted unit"]);
+    if (tenant.fewerThanTwoProtectedGlobalAdministrators === true) reasons.push(["bad", "< 2 GAs protected"]);
+    if (!tenant.complete) reasons.push(["unknown", "incomplete read"]);
+    if (tenant.stale) reasons.push(["stale", "stale read"]);
+    return reasons;
+  }
+
   function gaCounts(tenant) {
     return tenant.globalAdministrators.available ? tenant.globalAdministrators.value : null;
   }
@@ -273,9 +284,20 @@
     }
   }
 
+  function wrapLabel(text) {
+    const lines = [];
+    for (const word of text.split("-")) {
+      const last = lines.length - 1;
+      if (last >= 0 && lines[last].length + word.length < 18) lines[last] += `-${word}`;
+      else lines.push(word);
+    }
+    return lines;
+  }
+
   function renderFindingsChart(report) {
     const entries = Object.entries(report.summary.findingsByCode).sort((a, b) => b[1] - a[1]);
     const canvas = byId("findings-chart");
+    byId("findings-chart-box").style.height = `${Math.max(160, 50 + entries.length * 44)}px`;
     canvas.setAttribute(
       "aria-label",
       `Bars: number of findings of each of ${entries.length} kinds. The same data is in the table below.`,
@@ -291,12 +313,20 @@
     charts.findings = new window.Chart(canvas, {
       type: "bar",
       data: {
-        labels: entries.map(([code]) => escapeBidi(code)),
+        // Multi-line labels keep long finding codes readable in a narrow chart.
+        labels: entries.map(([code]) => wrapLabel(escapeBidi(code))),
         datasets: [
           { label: "Findings", data: entries.map(([, count]) => count), backgroundColor: "#0969da" },
         ],
       },
-      options: { ...chartOptions(false, true), plugins: { legend: { display: false } } },
+      options: {
+        ...chartOptions(false, true),
+        plugins: { legend: { display: false } },
+        scales: {
+          x: { ticks: { color: "#1f2328", precision: 0 }, grid: { color: "#d8dee4" } },
+          y: { ticks: { color: "#1f2328", autoSkip: false }, grid: { display: false } },
+        },
+      },
     });
   }
 
@@ -531,7 +561,7 @@
 
   const COLUMNS = [
     { key: "name", label: "Tenant" },
-    { key: "attention", label: "Attention" },
+    { key: "attention", label: "Needs attention" },
     { key: "protectedGa", label: "Global Administrators" },
     { key: "severity", label: "Worst finding" },
     { key: "readAt", label: "Read at" },
@@ -648,9 +678,16 @@
           el("span", { class: "tenant-name", text: tenantLabel(tenant) }),
         ),
         el("span", { class: "sub mono", text: tenant.tenantId }),
-        stateBadges(tenant),
       ),
-      el("td", {}, el("span", { class: "attention", text: String(row.attention) })),
+      el(
+        "td",
+        {},
+        attentionReasons(tenant).length === 0
+          ? el("span", { class: "muted", text: "nothing" })
+          : attentionReasons(tenant).map(([tone, text]) =>
+              el("span", { class: `badge badge-${tone}`, text }),
+            ),
+      ),
       gaCell(tenant),
       el("td", {}, severityBadge(tenant.worstSeverity)),
       el(
