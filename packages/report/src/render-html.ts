@@ -39,7 +39,8 @@ function escapeHtml(text: string): string {
  * - `report:first-page`: the summary, the charts and the first table page (default sort, most attention
  *   first) are in the DOM;
  * - `report:interactive`: the frame after that has been painted (requestAnimationFrame), the page answers input;
- * - `report:details-decoded`: the `report-details` block is inflated (started after `report:interactive`).
+ * - `report:details-decoded`: the `report-details` block is inflated (on the first pointer, focus or touch
+ *   in the tenants section, opening a tenant or printing; never on a timer).
  *
  * `window.postureReportPage` exposes `ready` (a promise settled at `report:interactive`) and
  * `sortBy(key, direction)`, which applies one sort (`name`, `attention`, `readAt`, `protectedGa`,
