@@ -8,13 +8,29 @@ import { fileURLToPath } from "node:url";
 export interface ReportPageAssets {
   /** Chart.js 4's UMD build (defines `window.Chart`), without its source map comment. */
   readonly chartScript: string;
-  /** The page's own script (`src/page/report-page.js`, copied to `dist/page` by the build). */
+  /** The page's own script: the parts under `src/page` (copied to `dist/page` by the build) in one scope. */
   readonly pageScript: string;
   /** The page's style sheet (`src/page/report-page.css`). */
   readonly pageStyle: string;
 }
 
 let cached: ReportPageAssets | undefined;
+
+/** The page script's parts, in the order they run; each is a plain ES2022 file under `src/page`. */
+const PAGE_SCRIPT_PARTS = [
+  "page-elements.js",
+  "report-data.js",
+  "summary-view.js",
+  "tenant-detail-view.js",
+  "tenant-table-view.js",
+  "report-page.js",
+] as const;
+
+// One function scope around the parts: they share their names with each other and with no other script.
+function pageScript(pageDir: string): string {
+  const parts = PAGE_SCRIPT_PARTS.map((part) => readFileSync(join(pageDir, part), "utf8"));
+  return `(() => {\n"use strict";\n${parts.join("\n")}})();\n`;
+}
 
 /** Reads the page's assets from the package (next to this module) and Chart.js's package, once. */
 export function readReportPageAssets(): ReportPageAssets {
@@ -28,7 +44,7 @@ export function readReportPageAssets(): ReportPageAssets {
     .replaceAll("</script", "<\\/script");
   cached = {
     chartScript,
-    pageScript: readFileSync(join(pageDir, "report-page.js"), "utf8"),
+    pageScript: pageScript(pageDir),
     pageStyle: readFileSync(join(pageDir, "report-page.css"), "utf8"),
   };
   return cached;
