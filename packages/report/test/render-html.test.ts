@@ -13,14 +13,8 @@ import {
 } from "@rotation-exclusion/report";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  BIDI_NAME,
-  CANARY_IMG,
-  CANARY_SCRIPT,
-  CLOSE_SCRIPT,
-  postureFixture,
-  syntheticPostureReport,
-} from "./posture-fixture.js";
+import { BIDI_NAME, CANARY_IMG, CANARY_SCRIPT, CLOSE_SCRIPT, postureFixture } from "./posture-fixture.js";
+import { syntheticPostureReport } from "./synthetic-posture-report.js";
 
 const DATA_BLOCK = /<script type="application\/json" id="(report-data|report-details)">([^<]*)<\/script>/g;
 

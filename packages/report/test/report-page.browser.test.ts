@@ -12,7 +12,8 @@ import axe from "axe-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumAvailable, launchChromium } from "./chromium.js";
-import { BIDI_NAME, FIXTURE_TENANTS, postureFixture, syntheticPostureReport } from "./posture-fixture.js";
+import { BIDI_NAME, FIXTURE_TENANTS, postureFixture } from "./posture-fixture.js";
+import { syntheticPostureReport } from "./synthetic-posture-report.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outputDir = join(here, "../test-output");
