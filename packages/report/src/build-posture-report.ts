@@ -1,4 +1,5 @@
 /** Merges validated documents and live reads into one {@link PostureReport}. */
+import { MAX_STRING_LENGTH } from "./document-fields.js";
 import {
   POSTURE_REPORT_KIND,
   POSTURE_REPORT_SCHEMA_VERSION,
@@ -157,8 +158,9 @@ function tenantPosture(
   const gaCounts = mapSection(globalAdministrators, (value) => value.counts);
   return {
     tenantId,
-    displayName: listed?.displayName ?? null,
-    cloud: listed?.cloud ?? null,
+    // Tenant lists are files too: bound their text like any input's.
+    displayName: listed?.displayName?.slice(0, MAX_STRING_LENGTH) ?? null,
+    cloud: listed?.cloud?.slice(0, MAX_STRING_LENGTH) ?? null,
     readAt: readAtMs === null ? null : new Date(readAtMs).toISOString(),
     stale: readAtMs === null || now - readAtMs > staleAfterHours * HOUR_MS,
     complete,
@@ -201,7 +203,8 @@ export function buildPostureReport(
   const failures = new Map<string, string>();
   for (const failed of failedTenants) {
     const id = failed.tenantId.toLowerCase();
-    failures.set(id, failures.has(id) ? `${failures.get(id)}; ${failed.error}` : failed.error);
+    const error = failed.error.slice(0, MAX_STRING_LENGTH);
+    failures.set(id, failures.has(id) ? `${failures.get(id)}; ${error}` : error);
     if (!byTenant.has(id)) byTenant.set(id, []);
   }
   const listed = new Map(list.map((entry, index) => [entry.tenantId.toLowerCase(), { entry, index }]));

@@ -133,7 +133,8 @@ export interface TenantPosture {
   readonly restrictedUnits: Section<readonly ReportUnit[]>;
   /**
    * The accounts listed in full. A renderer may embed only those that need attention (protected,
-   * unknown, role holders); `accountCounts` counts them all.
+   * unknown, role holders); `accountCounts` counts them all. Ordered `unknown` first, then `protected`,
+   * then `not-protected`, each by user principal name (case-insensitive, unnamed last), then id.
    */
   readonly accounts: Section<readonly ReportAccount[]>;
   readonly accountCounts: Section<StatusCounts>;

@@ -152,6 +152,13 @@ describe("parseReportInput", () => {
     expect(source.document.accounts[0]?.id).toBe(USER.toLowerCase());
   });
 
+  it("reads a file that starts with a byte order mark (and hashes the mark too)", () => {
+    const text = `\uFEFF${JSON.stringify(scanDocument())}`;
+    const source = parseReportInput("bom.json", text);
+    expect(source.document.kind).toBe("rotation-exclusion.scan");
+    expect(source.sha256).toBe(createHash("sha256").update(text).digest("hex"));
+  });
+
   it("names the file when it is not JSON", () => {
     const error = parseError("x.json", "{ not json");
     expect(error.code).toBe("invalid-input");
@@ -163,6 +170,13 @@ describe("parseReportInput", () => {
     const error = parseError("x.json", JSON.stringify({ ...scanDocument(), kind: "foo" }));
     expect(error.message).toBe(
       'x.json: kind "foo" is not one of rotation-exclusion.scan, rotation-exclusion.audit, rotation-exclusion.cycle',
+    );
+  });
+
+  it("says when a document has no kind at all", () => {
+    const { kind: _, ...withoutKind } = scanDocument();
+    expect(parseError("x.json", JSON.stringify(withoutKind)).message).toBe(
+      "x.json: has no kind; expected one of rotation-exclusion.scan, rotation-exclusion.audit, rotation-exclusion.cycle",
     );
   });
 

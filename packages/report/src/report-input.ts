@@ -234,8 +234,8 @@ function validateDocument(name: string, value: unknown): ReportDocument {
   const { kind, schemaVersion } = value as { kind?: unknown; schemaVersion?: unknown };
   const kinds = Object.keys(SCHEMAS);
   if (typeof kind !== "string" || !Object.hasOwn(SCHEMAS, kind)) {
-    const what = kind === undefined ? "has no kind" : `kind ${shown(kind)}`;
-    fail("invalid-input", name, `${what} is not one of ${kinds.join(", ")}`);
+    const what = kind === undefined ? "has no kind; expected one of" : `kind ${shown(kind)} is not one of`;
+    fail("invalid-input", name, `${what} ${kinds.join(", ")}`);
   }
   if (schemaVersion !== DOCUMENT_SCHEMA_VERSION) {
     fail(

@@ -105,6 +105,14 @@ describe("buildPostureReport merging inputs", () => {
     ]);
   });
 
+  it("bounds the tenant list's text like any input's", () => {
+    const report = buildPostureReport([source("scan.json", contosoScan)], {
+      ...options,
+      tenants: [{ tenantId: FIXTURE_TENANTS.contoso, displayName: "x".repeat(10_000), cloud: null }],
+    });
+    expect(report.tenants[0]?.displayName).toHaveLength(4096);
+  });
+
   it("collapses live reads into one `live` input without a hash", () => {
     const live = (document: ScanDocument | AuditDocument): ReportSource => ({
       name: "live",

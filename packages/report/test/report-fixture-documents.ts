@@ -10,6 +10,7 @@
  * 6. Hostile: every name and message is an injection attempt, plus a JWT and a bearer token in messages.
  */
 import type { AuditDocument, CycleDocument, ScanDocument, TenantListEntry } from "@rotation-exclusion/report";
+import { throttledCycleDocument } from "./report-fixture-cycle.js";
 
 /** A deterministic GUID: `prefix` (one hex digit) and a number. */
 function guid(prefix: string, n: number): string {
@@ -166,19 +167,6 @@ function admin(
   };
 }
 
-function emptyCounts() {
-  return {
-    listed: 0,
-    excluded: 0,
-    alreadyExcluded: 0,
-    deferred: 0,
-    released: 0,
-    notProtected: 0,
-    conflicts: 0,
-    errors: 0,
-  };
-}
-
 /** The documents (file name to JSON value) and the tenant list naming the tenants. */
 export interface FixtureDocuments {
   readonly documents: Readonly<Record<string, ScanDocument | AuditDocument | CycleDocument>>;
@@ -321,105 +309,7 @@ export function reportFixtureDocuments(): FixtureDocuments {
     ],
   });
 
-  const cycleReport = (tenantId: string, complete: boolean) => ({
-    tenantId,
-    dryRun: false,
-    aborted: false,
-    snapshot: {
-      complete,
-      primarySignal: "available" as const,
-      protectedSetObservedAt: OLD,
-      unitEvidenceObservedAt: OLD,
-      protectedUserCount: 1,
-      restrictedUnitCount: 1,
-      findings: complete
-        ? []
-        : [
-            {
-              code: "PROTECTED_SET_INCOMPLETE" as const,
-              severity: "error" as const,
-              message: "The protected-user query stopped early (throttled).",
-            },
-          ],
-      incompleteStreak: complete ? 0 : 2,
-      ...(complete ? {} : { incompleteReason: "throttled" as const }),
-    },
-    excluded: [
-      {
-        key: `${tenantId}-svc`,
-        accountId: guid("3", 41),
-        userPrincipalName: "svc@tailspin.com",
-        verdict: {
-          status: "protected" as const,
-          reasonCode: "unit-member" as const,
-          accountId: guid("3", 41),
-          userPrincipalName: "svc@tailspin.com",
-          reason: "Member of restricted unit Tailspin BG.",
-          evidence: [
-            {
-              kind: "unit-member" as const,
-              unitId: guid("2", 4),
-              unitDisplayName: "Tailspin BG",
-              observedAt: OLD,
-            },
-          ],
-          unitIds: [guid("2", 4)],
-          observedAt: OLD,
-        },
-      },
-    ],
-    alreadyExcluded: [],
-    deferred: [
-      {
-        key: `${tenantId}-ga`,
-        accountId: guid("3", 42),
-        userPrincipalName: "ga@tailspin.com",
-        verdict: {
-          status: "unknown" as const,
-          reasonCode: "throttled" as const,
-          accountId: guid("3", 42),
-          userPrincipalName: "ga@tailspin.com",
-          reason: "Graph throttled the read.",
-          evidence: [],
-          unitIds: [],
-          observedAt: OLD,
-        },
-      },
-    ],
-    released: { newly: [], still: [] },
-    restored: [],
-    activated: [],
-    pending: [],
-    conflicts: [],
-    errors: [],
-    notProtectedCount: 7,
-    accountCount: 9,
-    timings: { startedAt: OLD, finishedAt: OLD, totalMs: 10, snapshotMs: 5, classifyMs: 3, writeMs: 2 },
-  });
-  const tailspinCycle: CycleDocument = {
-    kind: "rotation-exclusion.cycle",
-    schemaVersion: 1,
-    dryRun: false,
-    tenantCounts: { total: 1, done: 1, partial: 0, failed: 0, deferred: 0, incomplete: 1 },
-    accounts: { ...emptyCounts(), listed: 9, excluded: 1, deferred: 1, notProtected: 7 },
-    graph: { requests: 40, retries: 6, throttled: 6 },
-    startedAt: OLD,
-    finishedAt: OLD,
-    wallTimeMs: 1000,
-    tenants: [
-      {
-        tenantId: t.tailspin,
-        status: "done",
-        snapshotComplete: false,
-        incompleteReason: "throttled",
-        incompleteStreak: 2,
-        accounts: { ...emptyCounts(), listed: 9, excluded: 1, deferred: 1, notProtected: 7 },
-        graph: { requests: 40, retries: 6, throttled: 6 },
-        durationMs: 900,
-        report: cycleReport(t.tailspin, false),
-      },
-    ],
-  };
+  const tailspinCycle = throttledCycleDocument(t.tailspin, OLD);
 
   return {
     documents: {

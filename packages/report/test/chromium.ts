@@ -1,0 +1,44 @@
+/**
+ * Starts the machine's Chromium for the report page tests. Without `/usr/bin/chromium` the browser tests
+ * are skipped with a warning, unless `REQUIRE_CHROMIUM=1` (CI), where they fail and say how to install it.
+ */
+import { existsSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+
+/** Debian's Chromium package. */
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+
+const INSTALL_HINT = "apt-get install -y chromium fonts-dejavu-core";
+
+/** Whether the browser tests can run; false only when Chromium is missing and not required. */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM_PATH)) return true;
+  if (process.env.REQUIRE_CHROMIUM === "1") return true; // launchChromium fails with the install hint
+  // biome-ignore lint/suspicious/noConsole: a skipped browser suite must say so loudly
+  console.warn(
+    `\n!!! ${CHROMIUM_PATH} is missing: SKIPPING the report page browser tests. Install it with \`${INSTALL_HINT}\` (CI sets REQUIRE_CHROMIUM=1 to fail instead).\n`,
+  );
+  return false;
+}
+
+/** Launches headless Chromium with the flags that keep it quiet on a closed network. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `REQUIRE_CHROMIUM=1 but ${CHROMIUM_PATH} is missing: install it with \`${INSTALL_HINT}\` and run the tests again.`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+}
