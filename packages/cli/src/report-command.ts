@@ -27,7 +27,7 @@ import { createCliLogger } from "./cli-logger.js";
 import { cliGenerator } from "./cli-version.js";
 import { REPORT_HELP } from "./help-text.js";
 import { parseReportCommandOptions, type ReportCommandOptions } from "./report-command-options.js";
-import { type FailedTenant, readTenantsLive } from "./report-live-read.js";
+import { type FailedTenant, markDeadlineTenants, readTenantsLive } from "./report-live-read.js";
 import { writeReportOutput } from "./report-output.js";
 import { parseTenantList, type TenantListLine } from "./tenant-list.js";
 
@@ -205,6 +205,7 @@ export async function runReportCommand(args: readonly string[], io: CommandIo): 
     tenants: tenants.map(({ tenantId, displayName, cloud }) => ({ tenantId, displayName, cloud })),
     failedTenants,
   });
+  report = markDeadlineTenants(report, failedTenants);
   if (options.only.length > 0) {
     const present = new Set(report.tenants.map((tenant) => tenant.tenantId));
     const missing = options.only.filter((id) => !present.has(id));

@@ -8,7 +8,7 @@
 
 import { boundedMap } from "@rotation-exclusion/core/internal";
 import type { GraphCloud } from "@rotation-exclusion/graph-adapter";
-import type { ReportSource } from "@rotation-exclusion/report";
+import type { PostureReport, ReportSource } from "@rotation-exclusion/report";
 import type { Logger } from "pino";
 import type { CommandIo } from "./cli-io.js";
 import { cliGenerator } from "./cli-version.js";
@@ -44,6 +44,35 @@ export function otherCloudMessage(cloud: GraphCloud): string {
 }
 
 const DEADLINE = Symbol("deadline");
+
+/** How a tenant the deadline cut short is described (its failure message starts with it). */
+export const DEADLINE_PREFIX = "deadline:";
+
+/**
+ * The report with the tenants the deadline cut short marked as incomplete for reason `deadline` (the
+ * report model lists every failed tenant as `read-failed`; a deadline is worth telling apart, since
+ * running again with a longer `--deadline` is the fix).
+ *
+ * @example
+ * report = markDeadlineTenants(buildPostureReport(sources, { failedTenants, ... }), failedTenants);
+ */
+export function markDeadlineTenants(
+  report: PostureReport,
+  failedTenants: readonly FailedTenant[],
+): PostureReport {
+  const cut = new Set(
+    failedTenants
+      .filter((failed) => failed.error.startsWith(DEADLINE_PREFIX))
+      .map((failed) => failed.tenantId),
+  );
+  if (cut.size === 0) return report;
+  return {
+    ...report,
+    tenants: report.tenants.map((tenant) =>
+      cut.has(tenant.tenantId) ? { ...tenant, incompleteReason: "deadline" } : tenant,
+    ),
+  };
+}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -120,7 +149,7 @@ export async function readTenantsLive(
     return false;
   });
   const seconds = options.deadlineMs / 1000;
-  const deadlineMessage = `deadline: the read did not finish within --deadline ${seconds} s`;
+  const deadlineMessage = `${DEADLINE_PREFIX} the read did not finish within --deadline ${seconds} s`;
   try {
     await boundedMap(
       toRead,
