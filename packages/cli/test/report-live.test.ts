@@ -365,6 +365,29 @@ describe.skipIf(REPORT_MODEL_PENDING)("rotation-exclusion report against the six
     expect(allowed.code, allowed.stderr).toBe(0);
   });
 
+  it("--redact-upn leaves no user principal name in any format; --stale-after is the report's", async () => {
+    const contoso = saved.get("Contoso");
+    for (const format of FORMATS) {
+      const run = await inProcess([
+        "--from",
+        contoso?.scan as string,
+        "--from",
+        contoso?.audit as string,
+        "--format",
+        format,
+        "--redact-upn",
+        "--stale-after",
+        "6",
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const text = searchable(run.stdout);
+      expect(text, format).toContain(ids.get("Contoso"));
+      expect(text, format).not.toContain("breakglass1@contoso.onmicrosoft.com");
+      if (format === "json")
+        expect(JSON.parse(run.stdout)).toMatchObject({ upnsRedacted: true, staleAfterHours: 6 });
+    }
+  });
+
   it("a JWT in an input's finding message reaches no format", async () => {
     const scan = JSON.parse(await readFile(saved.get("Contoso")?.scan as string, "utf8"));
     scan.warnings.push({
