@@ -11,8 +11,11 @@ import type { PostureReport, ReportAccount, TenantPosture } from "./posture-repo
 /** How a data block holds its value: gzip then base64 (small), or plain JSON (readable). */
 export type ReportDataEncoding = "gzip-base64" | "json";
 
-/** The parts of a tenant the page parses only when the tenant is opened (or printed). */
-export type TenantDetail = Pick<TenantPosture, "restrictedUnits" | "accounts" | "findings">;
+/** The parts of a tenant the page parses only when the tenant is opened (or printed): all the table does not show. */
+export type TenantDetail = Pick<
+  TenantPosture,
+  "restrictedUnits" | "accounts" | "findings" | "accountCounts" | "sources" | "cloud" | "incompleteReason"
+>;
 
 /** A tenant as the table needs it: everything but its {@link TenantDetail}. */
 export type TenantRow = Omit<TenantPosture, keyof TenantDetail>;
@@ -67,7 +70,8 @@ export function reportDataBlocks(report: PostureReport, encoding: ReportDataEnco
   const omittedAccounts: Record<string, number> = {};
   const details: string[] = [];
   const tenants = report.tenants.map((tenant, index): TenantRow => {
-    const { restrictedUnits, accounts, findings, ...row } = tenant;
+    const { restrictedUnits, accounts, findings, accountCounts, sources, cloud, incompleteReason, ...row } =
+      tenant;
     let listed = accounts;
     if (accounts.available) {
       const kept = accounts.value.filter(needsAttention);
@@ -76,7 +80,16 @@ export function reportDataBlocks(report: PostureReport, encoding: ReportDataEnco
         listed = { ...accounts, value: kept };
       }
     }
-    details.push(JSON.stringify({ restrictedUnits, accounts: listed, findings } satisfies TenantDetail));
+    const detail: TenantDetail = {
+      restrictedUnits,
+      accounts: listed,
+      findings,
+      accountCounts,
+      sources,
+      cloud,
+      incompleteReason,
+    };
+    details.push(JSON.stringify(detail));
     return row;
   });
   const embedded: EmbeddedReport = { report: { ...report, tenants }, omittedAccounts };

@@ -29,8 +29,8 @@ function escapeHtml(text: string): string {
  *
  * The markup holds no tenant string: the report travels in `<script type="application/json">` blocks
  * (`report-data` for the summary and table rows, `report-details` for each tenant's units, accounts and
- * findings, parsed when the tenant is opened; `<`, `>`, `&`, U+2028 and U+2029 escaped) and the page script puts every value
- * on the page with `textContent`, showing bidirectional controls escaped. A `<meta>` Content-Security-Policy
+ * findings, parsed when the tenant is opened; `<`, `>`, `&`, U+2028 and U+2029 escaped) and the page
+ * script puts every value on the page with `textContent`, showing bidirectional controls escaped. A `<meta>` Content-Security-Policy
  * allows only the page's inline script and style by SHA-256 (computed here), images from `data:` and
  * requires Trusted Types. Accounts that need no attention (not protected, no role) are counted, not listed.
  *
@@ -44,7 +44,8 @@ function escapeHtml(text: string): string {
  *
  * `window.postureReportPage` exposes `ready` (a promise settled at `report:interactive`) and
  * `sortBy(key, direction)`, which applies one sort (`name`, `attention`, `readAt`, `protectedGa`,
- * `severity`) and resolves after the next paint with the marks `report:sort-start` / `report:sort-end`.
+ * `severity`) and resolves after the next paint with the marks `report:sort-start` / `report:sort-end`;
+ * `loadDetails()` inflates the details block now; `escapeBidi(text)` is the page's own bidi escaping.
  *
  * @example
  * await writeFile("posture.html", renderPostureHtml(report));

@@ -30,8 +30,9 @@ export interface SecretRedactor {
 // `Bearer <credential>` (an Authorization header value), however it is quoted or escaped around it.
 const BEARER = /\b(Bearer)(\s+|%20|\+)(?!\[redacted\])[^\s"'\\,;&<>]+/gi;
 // A JWT (JWS compact form; JWE has more segments and is covered by its first three): base64url JSON
-// header, always starting with `eyJ` (`{"`), a payload and a signature segment.
-const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+// header, always starting with `eyJ` (`{"`), a payload and a signature segment. No word boundary before
+// it: a token glued to text (`%22eyJ…` in a URL-encoded body, `token_eyJ…`) is still a token.
+const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
 // Shorter values would garble ordinary words in every message.
 const MIN_SECRET_LENGTH = 4;

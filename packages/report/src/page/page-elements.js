@@ -10,11 +10,14 @@ const number = new Intl.NumberFormat("en-US");
 // A collator compares 10,000 names several times faster than String#localeCompare.
 const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 
-/** Shows bidirectional embeddings, overrides and isolates as `\u202E` instead of obeying them. */
+/**
+ * Shows bidirectional embeddings, overrides, isolates and marks as `\u202E` instead of obeying them:
+ * the same rule as `escapeBidi` in src/visible-text.ts, which the other formats apply.
+ */
 function escapeBidi(text) {
   return String(text).replace(
-    /[\u202A-\u202E\u2066-\u2069]/g,
-    (control) => `\\u${control.charCodeAt(0).toString(16).toUpperCase()}`,
+    /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g,
+    (control) => `\\u${control.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`,
   );
 }
 

@@ -62,6 +62,7 @@ function wire() {
     state.page += 1;
     renderTable();
   });
+  narrowMedia.addEventListener("change", () => renderGaChart(chartOrder()));
   printMedia.addEventListener("change", () => {
     if (printMedia.matches) void renderPrintView();
   });

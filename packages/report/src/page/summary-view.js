@@ -82,6 +82,8 @@ function dataTable(caption, headers, rows) {
 }
 
 const charts = {};
+// The tenant names on the chart are shortened further on a phone, and again when the width crosses it.
+const narrowMedia = window.matchMedia("(max-width: 599px)");
 
 function chartOptions(stacked, horizontal) {
   return {
@@ -101,7 +103,9 @@ function renderGaChart(tenants) {
   const shown = tenants.slice(0, CHART_TENANTS);
   const labels = shown.map((tenant) => {
     const label = escapeBidi(tenantLabel(tenant));
-    return label.length > 28 ? `${label.slice(0, 27)}…` : label;
+    // A phone leaves about a third of the chart for the names.
+    const room = narrowMedia.matches ? 16 : 28;
+    return label.length > room ? `${label.slice(0, room - 1)}…` : label;
   });
   const series = (key) => shown.map((tenant) => gaCounts(tenant)?.[key] ?? 0);
   const datasets = [
