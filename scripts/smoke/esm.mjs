@@ -50,3 +50,35 @@ try {
 } finally {
   await server.close();
 }
+
+// The posture report, as a host renders its own saved scan: parse (untrusted), build, render every format.
+{
+  const { buildPostureReport, parseReportInput, renderPostureCsv, renderPostureHtml, renderPostureMarkdown } =
+    await import("@rotation-exclusion/report");
+  const { createRequire } = await import("node:module");
+  const tenantId = "11111111-1111-4111-8111-111111111111";
+  const scan = {
+    kind: "rotation-exclusion.scan",
+    schemaVersion: 1,
+    generator: { name: "smoke", version: "0.0.0" },
+    generatedAt: new Date().toISOString(),
+    tenantId,
+    complete: true,
+    accounts: [],
+    restrictedUnits: [],
+    warnings: [],
+    graphRequests: 2,
+  };
+  const report = buildPostureReport([parseReportInput("scan.json", JSON.stringify(scan))], {
+    generatorVersion: "smoke",
+  });
+  assert.equal(report.summary.tenantsRead, 1);
+  assert.equal(report.tenants[0]?.noRestrictedUnit, true);
+  const html = renderPostureHtml(report);
+  assert.match(html, /Content-Security-Policy/);
+  assert.match(renderPostureMarkdown(report), new RegExp(tenantId));
+  assert.match(renderPostureCsv(report), new RegExp(tenantId));
+  const schema = createRequire(import.meta.url)("@rotation-exclusion/report/schemas/scan.schema.json");
+  assert.equal(schema.$schema, "https://json-schema.org/draft/2020-12/schema");
+  console.log(`esm: rendered a posture report (${html.length} bytes of HTML) and read the scan schema`);
+}

@@ -150,10 +150,11 @@ function renderGaChart(tenants) {
 }
 
 function wrapLabel(text) {
+  // Finding codes come kebab-case or UPPER_SNAKE_CASE: break after either separator, keeping it.
   const lines = [];
-  for (const word of text.split("-")) {
+  for (const word of text.split(/(?<=[-_])/)) {
     const last = lines.length - 1;
-    if (last >= 0 && lines[last].length + word.length < 18) lines[last] += `-${word}`;
+    if (last >= 0 && lines[last].length + word.length <= 18) lines[last] += word;
     else lines.push(word);
   }
   return lines;
