@@ -5,6 +5,7 @@ import {
   POSTURE_REPORT_SCHEMA_VERSION,
   type PostureReport,
   type ReportAccount,
+  type ReportFinding,
   type ReportInputRecord,
   type Section,
   type TenantPosture,
@@ -111,6 +112,35 @@ function newestSection<T>(
     : { available: true, source: best.source, value: best.value };
 }
 
+/**
+ * The findings of the newest input of each kind, merged: a scan's warnings and an audit's findings say
+ * different things (the audit adds the posture findings and what to do), so a newer scan must not hide
+ * an older audit's findings. One finding reported by several inputs (same code, unit and object) is
+ * listed once, preferring the version that says what to do.
+ */
+function mergedFindings(contributions: readonly TenantContribution[]): Section<readonly ReportFinding[]> {
+  const newestOfKind = new Map<TenantContribution["documentKind"], TenantContribution>();
+  for (const contribution of contributions) {
+    if (contribution.findings === undefined) continue;
+    const seen = newestOfKind.get(contribution.documentKind);
+    const at = (c: TenantContribution) => c.readAtMs ?? Number.NEGATIVE_INFINITY;
+    if (seen === undefined || at(contribution) > at(seen))
+      newestOfKind.set(contribution.documentKind, contribution);
+  }
+  if (newestOfKind.size === 0) return { available: false };
+  const byKey = new Map<string, ReportFinding>();
+  const chosen = contributions.filter((c) => [...newestOfKind.values()].includes(c));
+  for (const contribution of chosen) {
+    for (const finding of contribution.findings ?? []) {
+      const key = JSON.stringify([finding.code, finding.unitId ?? null, finding.objectId ?? null]);
+      const known = byKey.get(key);
+      if (known === undefined || (known.action === null && finding.action !== null)) byKey.set(key, finding);
+    }
+  }
+  const source = [...new Set(chosen.map((c) => c.source))].join(", ");
+  return { available: true, source, value: [...byKey.values()] };
+}
+
 function mapSection<T, U>(section: Section<T>, map: (value: T) => U): Section<U> {
   return section.available ? { available: true, source: section.source, value: map(section.value) } : section;
 }
@@ -151,10 +181,7 @@ function tenantPosture(
     newestSection(contributions, (c) => c.accounts),
     (list) => list.map(withRoles).sort(compareAccounts),
   );
-  const findings = mapSection(
-    newestSection(contributions, (c) => c.findings),
-    (list) => [...list].sort(compareFindings),
-  );
+  const findings = mapSection(mergedFindings(contributions), (list) => [...list].sort(compareFindings));
   const gaCounts = mapSection(globalAdministrators, (value) => value.counts);
   return {
     tenantId,
@@ -184,7 +211,8 @@ function tenantPosture(
 
 /**
  * Builds the report. Several inputs about one tenant are merged: each section comes from the newest
- * input that has it; the tenant is complete only when every input about it says so.
+ * input that has it, except findings, which merge the newest input of each kind (scan, audit, cycle);
+ * the tenant is complete only when every input about it says so.
  *
  * @example
  * const report = buildPostureReport([parseReportInput("a.json", bytes)], { generatorVersion: "1.2.0" });

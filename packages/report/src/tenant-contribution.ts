@@ -37,6 +37,8 @@ export function isGlobalAdministratorPath(path: string): boolean {
 export interface TenantContribution {
   readonly tenantId: string;
   readonly source: string;
+  /** The kind of document it came from: each kind reports its own findings. */
+  readonly documentKind: "scan" | "audit" | "cycle";
   /** When the input read the tenant (ms since the epoch), `null` when it does not say. */
   readonly readAtMs: number | null;
   readonly complete: boolean;
@@ -116,7 +118,9 @@ function timeOf(iso: string): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-function fromScan(source: string, scan: ScanDocument): TenantContribution {
+type KindlessContribution = Omit<TenantContribution, "documentKind">;
+
+function fromScan(source: string, scan: ScanDocument): KindlessContribution {
   const gaPaths = new Map<string, readonly string[]>();
   for (const account of scan.accounts) {
     const paths = account.sources.filter(isGlobalAdministratorPath);
@@ -158,7 +162,7 @@ function fromScan(source: string, scan: ScanDocument): TenantContribution {
   };
 }
 
-function fromAudit(source: string, audit: AuditDocument): TenantContribution {
+function fromAudit(source: string, audit: AuditDocument): KindlessContribution {
   const admins = audit.globalAdministrators;
   return {
     tenantId: audit.tenantId,
@@ -238,7 +242,7 @@ function fromCycleTenant(
   source: string,
   cycle: CycleDocument,
   result: TenantCycleResult,
-): TenantContribution {
+): KindlessContribution {
   const complete = result.status === "done" && result.snapshotComplete === true;
   const base = {
     tenantId: result.tenantId,
@@ -266,10 +270,13 @@ export function contributionsOf(source: ReportSource): TenantContribution[] {
   const { document, name } = source;
   switch (document.kind) {
     case "rotation-exclusion.scan":
-      return [fromScan(name, document)];
+      return [{ ...fromScan(name, document), documentKind: "scan" }];
     case "rotation-exclusion.audit":
-      return [fromAudit(name, document)];
+      return [{ ...fromAudit(name, document), documentKind: "audit" }];
     case "rotation-exclusion.cycle":
-      return document.tenants.map((result) => fromCycleTenant(name, document, result));
+      return document.tenants.map((result) => ({
+        ...fromCycleTenant(name, document, result),
+        documentKind: "cycle" as const,
+      }));
   }
 }

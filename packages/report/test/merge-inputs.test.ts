@@ -54,8 +54,36 @@ describe("buildPostureReport merging inputs", () => {
     expect(contoso?.accounts.available && contoso.accounts.source).toBe("cycle.json");
     expect(contoso?.globalAdministrators.available && contoso.globalAdministrators.source).toBe("audit.json");
     expect(contoso?.restrictedUnits.available && contoso.restrictedUnits.source).toBe("audit.json");
-    expect(contoso?.findings.available && contoso.findings.source).toBe("cycle.json");
+    // Findings merge the newest input of each kind: each kind reports its own.
+    expect(contoso?.findings.available && contoso.findings.source).toBe("scan.json, audit.json, cycle.json");
     expect(contoso?.complete).toBe(true);
+  });
+
+  it("keeps an older audit's findings beside a newer scan's warnings, each finding once", () => {
+    const finding = {
+      code: "EMPTY_RESTRICTED_UNIT",
+      severity: "warning",
+      message: "Unit x is empty.",
+    } as const;
+    const audit = {
+      ...contosoAudit,
+      generatedAt: "2026-12-02T07:00:00.000Z",
+      findings: [
+        { ...finding, action: "Add the accounts it is meant to protect." },
+        { code: "ONE_PROTECTED_GLOBAL_ADMIN", severity: "warning", message: "Only one.", action: "Add one." },
+      ],
+    } as const;
+    const scan = { ...contosoScan, generatedAt: "2026-12-02T11:00:00.000Z", warnings: [finding] };
+    const [tenant] = buildPostureReport(
+      [source("scan.json", scan), source("audit.json", audit)],
+      options,
+    ).tenants;
+    const findings = tenant?.findings.available ? tenant.findings.value : [];
+    expect(findings.map((f) => [f.code, f.action])).toEqual([
+      ["EMPTY_RESTRICTED_UNIT", "Add the accounts it is meant to protect."],
+      ["ONE_PROTECTED_GLOBAL_ADMIN", "Add one."],
+    ]);
+    expect(tenant?.worstSeverity).toBe("warning");
   });
 
   it("is incomplete when any one input about the tenant is, and then decides no flag", () => {
