@@ -91,7 +91,9 @@ function inspectInstalled(installedDir, sourceDir) {
   for (const file of files) {
     if (/\.test\.[cm]?[jt]s$|\.test\.d\.ts/.test(file)) problems.push(`${file} is a test file`);
     const built = /^dist\/(.+?)\.(js|d\.ts)$/.exec(file);
-    if (built && !existsSync(join(sourceDir, "src", `${built[1]}.ts`))) {
+    // A TypeScript source, or a plain script copied as it is (the report page's src/page/*.js).
+    const sources = built ? [`${built[1]}.ts`, `${built[1]}.js`] : [];
+    if (built && !sources.some((source) => existsSync(join(sourceDir, "src", source)))) {
       problems.push(`${file} has no source in src/ (stale build output: delete dist and rebuild)`);
     }
   }
