@@ -8,6 +8,8 @@
  *   node dist/report-bench.js            # 10,000 tenants × 20 accounts
  *   node dist/report-bench.js --quick    # 200 tenants; asserts counts and sizes, never times
  *
+ * REPORT_BENCH_HTML=<file> keeps the rendered page there, to look at or profile.
+ *
  * Chromium: /usr/bin/chromium (Debian's). Without it the browser figure says it was skipped, and with
  * REQUIRE_CHROMIUM=1 that fails the run.
  */
@@ -217,6 +219,7 @@ async function main(): Promise<void> {
   if (summary?.accountsProtected !== protectedAccounts) {
     failures.push(`protected accounts ${summary?.accountsProtected}, expected ${protectedAccounts}`);
   }
+  if (process.env.REPORT_BENCH_HTML) await writeFile(process.env.REPORT_BENCH_HTML, html);
   if (bytes > MAX_FILE_BYTES) failures.push(`page is ${bytes} bytes, over ${MAX_FILE_BYTES}`);
 
   let browserLine: string;

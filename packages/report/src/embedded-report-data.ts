@@ -32,7 +32,10 @@ export interface EmbeddedReport {
 export interface ReportDataBlocks {
   /** `{"encoding":…,"value":…}` whose value is an {@link EmbeddedReport}. */
   readonly report: string;
-  /** `{"encoding":…,"value":…}` whose value is an array of JSON texts of {@link TenantDetail}, by tenant index. */
+  /**
+   * `{"encoding":…,"value":…}` holding the JSON texts of each {@link TenantDetail}, by tenant index: an
+   * array of them, or (`"lines": true`) compressed text with one per line.
+   */
   readonly details: string;
 }
 
@@ -58,11 +61,22 @@ export function scriptSafeJson(value: unknown): string {
   );
 }
 
+// Level 6 is zlib's default balance; 10,000 tenants × 20 accounts compress in about half a second.
+const gzipBase64 = (text: string) => gzipSync(text, { level: 6 }).toString("base64");
+
 function block(value: unknown, encoding: ReportDataEncoding): string {
   if (encoding === "json") return scriptSafeJson({ encoding, value });
-  // Level 6 is zlib's default balance; 10,000 tenants × 20 accounts compress in about half a second.
-  const compressed = gzipSync(JSON.stringify(value), { level: 6 }).toString("base64");
-  return scriptSafeJson({ encoding, value: compressed });
+  return scriptSafeJson({ encoding, value: gzipBase64(JSON.stringify(value)) });
+}
+
+/**
+ * The details block: compressed, the tenants' JSON texts one per line (`"lines": true`; JSON text never
+ * holds a raw line break), rather than a JSON array of strings, whose escaping of every quote cost a
+ * third of the render time at 10,000 tenants; plain, an array of the texts.
+ */
+function linesBlock(texts: readonly string[], encoding: ReportDataEncoding): string {
+  if (encoding === "json") return scriptSafeJson({ encoding, value: texts });
+  return scriptSafeJson({ encoding, lines: true, value: gzipBase64(texts.join("\n")) });
 }
 
 /** Splits the report into the page's two data blocks (see the module comment). */
@@ -93,5 +107,5 @@ export function reportDataBlocks(report: PostureReport, encoding: ReportDataEnco
     return row;
   });
   const embedded: EmbeddedReport = { report: { ...report, tenants }, omittedAccounts };
-  return { report: block(embedded, encoding), details: block(details, encoding) };
+  return { report: block(embedded, encoding), details: linesBlock(details, encoding) };
 }

@@ -23,9 +23,10 @@ function dataBlocks(html: string): Record<string, string> {
 }
 
 function decodeBlock(text: string): unknown {
-  const block = JSON.parse(text) as { encoding: string; value: unknown };
+  const block = JSON.parse(text) as { encoding: string; lines?: boolean; value: unknown };
   if (block.encoding === "json") return block.value;
-  return JSON.parse(gunzipSync(Buffer.from(block.value as string, "base64")).toString("utf8"));
+  const inflated = gunzipSync(Buffer.from(block.value as string, "base64")).toString("utf8");
+  return block.lines === true ? inflated.split("\n") : JSON.parse(inflated);
 }
 
 /** The report the page sees: its rows joined with each tenant's details. */

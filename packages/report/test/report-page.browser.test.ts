@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { escapeBidi, renderPostureHtml } from "@rotation-exclusion/report";
+import { escapeBidi, type PostureReport, renderPostureHtml } from "@rotation-exclusion/report";
 import axe from "axe-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,12 +26,24 @@ interface OpenedPage {
   readonly problems: string[];
 }
 
+/** The report as if built from `count` saved files (one per tenant and kind, as a host keeps them). */
+function withInputs(report: PostureReport, count: number): PostureReport {
+  const inputs = Array.from({ length: count }, (_, index) => ({
+    name: `tenant-${index}.json`,
+    kind: "scan" as const,
+    sha256: index.toString(16).padStart(64, "0"),
+    generatedAt: report.generatedAt,
+    tenantIds: [report.tenants[index % report.tenants.length]?.tenantId ?? ""],
+  }));
+  return { ...report, inputs };
+}
+
 describe.skipIf(!chromiumAvailable())("report page in Chromium", () => {
   const fixture = postureFixture();
   const pages = new Map<string, string>([
     ["/fixture.html", renderPostureHtml(fixture)],
     ["/fixture-json.html", renderPostureHtml(fixture, { dataEncoding: "json" })],
-    ["/many.html", renderPostureHtml(syntheticPostureReport(1_000, 20))],
+    ["/many.html", renderPostureHtml(withInputs(syntheticPostureReport(1_000, 20), 2_000))],
   ]);
   let browser: Browser;
   let server: Server;
@@ -271,6 +283,14 @@ describe.skipIf(!chromiumAvailable())("report page in Chromium", () => {
     expect(marks).toEqual(
       expect.arrayContaining(["report:data-decoded", "report:first-page", "report:interactive"]),
     );
+    // One saved file per tenant and kind: the first inputs are listed at once, the rest on request.
+    const inputRows = page.locator("#inputs-table tbody tr");
+    expect(await inputRows.count()).toBe(20);
+    expect(await page.locator("#inputs-table .inputs-more").textContent()).toContain(
+      "20 of 2,000 inputs shown",
+    );
+    await page.getByRole("button", { name: "Show all 2,000 inputs" }).click();
+    expect(await inputRows.count()).toBe(2_000);
     expect(requests).toHaveLength(1);
     expect(problems).toEqual([]);
     await page.close();

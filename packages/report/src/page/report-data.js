@@ -13,7 +13,9 @@ async function decodeBlock(id) {
     for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
   }
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return JSON.parse(await new Response(stream).text());
+  const text = await new Response(stream).text();
+  // The details block holds one JSON text per line, each parsed only when its tenant is opened.
+  return block.lines === true ? text.split("\n") : JSON.parse(text);
 }
 
 // Each tenant's units, accounts and findings stay JSON text until the tenant is opened or printed, so
