@@ -275,8 +275,14 @@ describe.skipIf(REPORT_MODEL_PENDING)("rotation-exclusion report against the six
     const run = await inProcess([...fromAll(), "--tenants", tenantList, "--format", "json"]);
     expect(run.code, run.stderr).toBe(3);
     const report = JSON.parse(run.stdout);
-    expect(report.tenants).toHaveLength(4);
+    // Every listed tenant is in the report: those no saved file holds are incomplete, never left out.
+    expect(report.tenants).toHaveLength(ids.size);
     expect(report.tenants[0]).toMatchObject({ tenantId: ids.get("Contoso"), displayName: "Contoso" });
+    const unread = report.tenants.filter(
+      (tenant: { incompleteReason: string }) => tenant.incompleteReason === "no-input",
+    );
+    expect(unread).toHaveLength(ids.size - saved.size);
+    expect(unread.every((tenant: { complete: boolean }) => !tenant.complete)).toBe(true);
     const contosoScan = saved.get("Contoso")?.scan as string;
     const input = report.inputs.find((record: { name: string }) => record.name === contosoScan);
     expect(input).toMatchObject({

@@ -39,7 +39,7 @@ export interface BuildPostureReportOptions {
   readonly staleAfterHours?: number;
   /**
    * Names, clouds and order of tenants (a tenant list file); tenants not in it follow, by name then id.
-   * A listed tenant that no input holds (and that is not in `failedTenants`) is left out.
+   * A listed tenant that no input holds is listed incomplete (`incompleteReason: "no-input"`).
    */
   readonly tenants?: readonly TenantListEntry[];
   /** Tenants whose live read failed outright: listed as incomplete with the (redacted) error. */
@@ -99,17 +99,18 @@ function inputRecords(sources: readonly ReportSource[]): ReportInputRecord[] {
 function newestSection<T>(
   contributions: readonly TenantContribution[],
   pick: (contribution: TenantContribution) => T | undefined,
+  used?: TenantContribution[],
 ): Section<T> {
-  let best: { source: string; value: T; at: number } | undefined;
+  let best: { contribution: TenantContribution; value: T; at: number } | undefined;
   for (const contribution of contributions) {
     const value = pick(contribution);
     if (value === undefined) continue;
     const at = contribution.readAtMs ?? Number.NEGATIVE_INFINITY;
-    if (best === undefined || at > best.at) best = { source: contribution.source, value, at };
+    if (best === undefined || at > best.at) best = { contribution, value, at };
   }
-  return best === undefined
-    ? { available: false }
-    : { available: true, source: best.source, value: best.value };
+  if (best === undefined) return { available: false };
+  used?.push(best.contribution);
+  return { available: true, source: best.contribution.source, value: best.value };
 }
 
 /**
@@ -118,7 +119,10 @@ function newestSection<T>(
  * an older audit's findings. One finding reported by several inputs (same code, unit and object) is
  * listed once, preferring the version that says what to do.
  */
-function mergedFindings(contributions: readonly TenantContribution[]): Section<readonly ReportFinding[]> {
+function mergedFindings(
+  contributions: readonly TenantContribution[],
+  used: TenantContribution[],
+): Section<readonly ReportFinding[]> {
   const newestOfKind = new Map<TenantContribution["documentKind"], TenantContribution>();
   for (const contribution of contributions) {
     if (contribution.findings === undefined) continue;
@@ -130,6 +134,7 @@ function mergedFindings(contributions: readonly TenantContribution[]): Section<r
   if (newestOfKind.size === 0) return { available: false };
   const byKey = new Map<string, ReportFinding>();
   const chosen = contributions.filter((c) => [...newestOfKind.values()].includes(c));
+  used.push(...chosen);
   for (const contribution of chosen) {
     for (const finding of contribution.findings ?? []) {
       const key = JSON.stringify([finding.code, finding.unitId ?? null, finding.objectId ?? null]);
@@ -153,12 +158,13 @@ function tenantPosture(
   now: number,
   staleAfterHours: number,
 ): TenantPosture {
-  const readTimes = contributions.map((c) => c.readAtMs).filter((ms): ms is number => ms !== null);
-  const readAtMs = readTimes.length > 0 ? Math.max(...readTimes) : null;
+  // The contributions whose sections the tenant shows: its read time is the oldest of theirs, so a
+  // fresh scan cannot make an old audit's Global Administrator counts look fresh.
+  const used: TenantContribution[] = [];
   const incomplete = contributions.find((c) => !c.complete);
   const complete = failure === null && incomplete === undefined && contributions.length > 0;
   const errors = [failure, ...contributions.map((c) => c.error)].filter((e): e is string => e !== null);
-  const globalAdministrators = newestSection(contributions, (c) => c.globalAdministrators);
+  const globalAdministrators = newestSection(contributions, (c) => c.globalAdministrators, used);
   const gaPaths = globalAdministrators.available ? globalAdministrators.value.paths : undefined;
   // Global Administrator flags come from whichever input read the role holders, audit or scan.
   const withRoles = (account: ReportAccount): ReportAccount => {
@@ -171,17 +177,25 @@ function tenantPosture(
     };
   };
   const restrictedUnits = mapSection(
-    newestSection(contributions, (c) => c.restrictedUnits),
+    newestSection(contributions, (c) => c.restrictedUnits, used),
     (units) =>
       [...units].sort(
         (a, b) => compareNullableText(a.displayName, b.displayName) || compareNullableText(a.id, b.id),
       ),
   );
   const accounts = mapSection(
-    newestSection(contributions, (c) => c.accounts),
+    newestSection(contributions, (c) => c.accounts, used),
     (list) => list.map(withRoles).sort(compareAccounts),
   );
-  const findings = mapSection(mergedFindings(contributions), (list) => [...list].sort(compareFindings));
+  const findings = mapSection(mergedFindings(contributions, used), (list) => [...list].sort(compareFindings));
+  const accountCounts = newestSection(contributions, (c) => c.accountCounts, used);
+  const shown = used.length > 0 ? used : contributions;
+  const readAtMs = shown.some((c) => c.readAtMs === null)
+    ? null
+    : shown.reduce<number | null>(
+        (oldest, c) => Math.min(oldest ?? Number.POSITIVE_INFINITY, c.readAtMs ?? 0),
+        null,
+      );
   const gaCounts = mapSection(globalAdministrators, (value) => value.counts);
   return {
     tenantId,
@@ -198,7 +212,7 @@ function tenantPosture(
     sources: [...new Set(contributions.map((c) => c.source))],
     restrictedUnits,
     accounts,
-    accountCounts: newestSection(contributions, (c) => c.accountCounts),
+    accountCounts,
     globalAdministrators: gaCounts,
     findings,
     worstSeverity: findings.available ? worstSeverityOf(findings.value) : null,
@@ -236,9 +250,17 @@ export function buildPostureReport(
     if (!byTenant.has(id)) byTenant.set(id, []);
   }
   const listed = new Map(list.map((entry, index) => [entry.tenantId.toLowerCase(), { entry, index }]));
-  const tenants = [...byTenant.entries()].map(([id, parts]) =>
-    tenantPosture(id, parts, listed.get(id)?.entry, failures.get(id) ?? null, now, staleAfterHours),
-  );
+  // A listed tenant no input holds is a customer the report did not read: incomplete, never left out.
+  const unread = [...listed.keys()].filter((id) => !byTenant.has(id));
+  for (const id of unread) byTenant.set(id, []);
+  const tenants = [...byTenant.entries()].map(([id, parts]) => {
+    if (parts.length > 0 || failures.has(id)) {
+      return tenantPosture(id, parts, listed.get(id)?.entry, failures.get(id) ?? null, now, staleAfterHours);
+    }
+    const missing = "no input holds this tenant of the tenant list";
+    const posture = tenantPosture(id, parts, listed.get(id)?.entry, missing, now, staleAfterHours);
+    return { ...posture, incompleteReason: "no-input" };
+  });
   // Tenant-list order first, then the others by display name, then id.
   const rank = (tenant: TenantPosture) => listed.get(tenant.tenantId)?.index ?? Number.POSITIVE_INFINITY;
   tenants.sort(

@@ -118,7 +118,7 @@ export interface TenantPosture {
   readonly displayName: string | null;
   /** The national cloud, when the tenant list gave one (`global`, `usGovHigh`, `china`, ...). */
   readonly cloud: string | null;
-  /** When the newest input about this tenant read it (ISO 8601), if known. */
+  /** When the oldest data shown for this tenant was read (ISO 8601; the oldest input a section came from), if known. */
   readonly readAt: string | null;
   /** True when `readAt` is older than the report's `staleAfterHours` (or unknown). */
   readonly stale: boolean;

@@ -11,18 +11,26 @@ import {
 /** The summary of the given tenants. */
 export function summarizePosture(tenants: readonly TenantPosture[]): PostureSummary {
   const findingsBySeverity: Record<Severity, number> = { info: 0, warning: 0, error: 0 };
-  const findingsByCode: Record<string, number> = {};
+  // Codes come from untrusted input: a Map, so `constructor` or `__proto__` count like any code.
+  const findingsByCode = new Map<string, number>();
   let accountsProtected = 0;
   for (const tenant of tenants) {
     if (tenant.accountCounts.available) accountsProtected += tenant.accountCounts.value.protected;
     for (const finding of tenant.findings.available ? tenant.findings.value : []) {
       findingsBySeverity[finding.severity] += 1;
-      findingsByCode[finding.code] = (findingsByCode[finding.code] ?? 0) + 1;
+      findingsByCode.set(finding.code, (findingsByCode.get(finding.code) ?? 0) + 1);
     }
   }
-  const sortedCodes = Object.fromEntries(
-    Object.entries(findingsByCode).sort(([a], [b]) => compareText(a, b)),
-  );
+  // A prototype-free object: JSON.parse of the report gives an own `__proto__` key back just the same.
+  const sortedCodes: Record<string, number> = Object.create(null);
+  for (const [code, count] of [...findingsByCode].sort(([a], [b]) => compareText(a, b))) {
+    Object.defineProperty(sortedCodes, code, {
+      value: count,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return {
     tenantsRead: tenants.length,
     tenantsComplete: tenants.filter((tenant) => tenant.complete).length,

@@ -269,6 +269,19 @@ function jsonPath(path: readonly PropertyKey[]): string {
 }
 
 function requireKeptReports(name: string, document: CycleDocument): void {
+  // A kept report about another tenant would file one customer's accounts under another.
+  for (const [index, tenant] of document.tenants.entries()) {
+    if (
+      tenant.report !== undefined &&
+      tenant.report.tenantId.toLowerCase() !== tenant.tenantId.toLowerCase()
+    ) {
+      fail(
+        "invalid-input",
+        name,
+        `$.tenants[${index}].report.tenantId: ${shown(tenant.report.tenantId)} is not the result's tenant ${tenant.tenantId}`,
+      );
+    }
+  }
   const missing = document.tenants.filter(
     (tenant) => (tenant.status === "done" || tenant.status === "partial") && tenant.report === undefined,
   );

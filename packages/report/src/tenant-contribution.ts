@@ -233,8 +233,11 @@ function cycleAccounts(report: ExclusionReport): ReportAccount[] {
 }
 
 function cycleIncompleteReason(result: TenantCycleResult): string | null {
+  if (result.report?.aborted === true) return "aborted";
   if (result.status === "done")
-    return result.snapshotComplete === true ? null : (result.incompleteReason ?? "snapshot-incomplete");
+    return result.snapshotComplete === true && result.report?.snapshot.complete !== false
+      ? null
+      : (result.incompleteReason ?? "snapshot-incomplete");
   return result.incompleteReason ?? result.stoppedBy ?? result.status;
 }
 
@@ -243,7 +246,12 @@ function fromCycleTenant(
   cycle: CycleDocument,
   result: TenantCycleResult,
 ): KindlessContribution {
-  const complete = result.status === "done" && result.snapshotComplete === true;
+  // Complete only when the result and the report it kept both say so: a kept report that read an
+  // incomplete snapshot or was aborted leaves its undecided accounts undecided, whatever the summary says.
+  const complete =
+    result.status === "done" &&
+    result.snapshotComplete === true &&
+    (result.report === undefined || (result.report.snapshot.complete && !result.report.aborted));
   const base = {
     tenantId: result.tenantId,
     source,

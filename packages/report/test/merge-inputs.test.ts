@@ -34,7 +34,11 @@ function contosoCycle(finishedAt: string, complete: boolean): CycleDocument {
         tenantId: FIXTURE_TENANTS.contoso,
         snapshotComplete: complete,
         ...(complete ? { incompleteReason: undefined } : {}),
-        report: { ...result.report, tenantId: FIXTURE_TENANTS.contoso },
+        report: {
+          ...result.report,
+          tenantId: FIXTURE_TENANTS.contoso,
+          snapshot: { ...result.report.snapshot, complete },
+        },
       },
     ],
   };
@@ -49,7 +53,8 @@ describe("buildPostureReport merging inputs", () => {
     );
     const [contoso] = report.tenants;
     expect(contoso?.sources).toEqual(["scan.json", "audit.json", "cycle.json"]);
-    expect(contoso?.readAt).toBe("2026-12-02T10:00:00.000Z");
+    // Read time is the oldest of the inputs whose sections are shown (the scan's warnings, 08:00).
+    expect(contoso?.readAt).toBe("2026-12-02T08:00:00.000Z");
     // The cycle is newest and has accounts; only the audit has Global Administrators; units: the audit.
     expect(contoso?.accounts.available && contoso.accounts.source).toBe("cycle.json");
     expect(contoso?.globalAdministrators.available && contoso.globalAdministrators.source).toBe("audit.json");
@@ -179,6 +184,7 @@ describe("buildPostureReport merging inputs", () => {
     expect(report.tenants.map((tenant) => tenant.displayName ?? tenant.tenantId)).toEqual([
       "Woodgrove Bank",
       "Fabrikam Inc",
+      "absent",
       FIXTURE_TENANTS.contoso,
       FIXTURE_TENANTS.northwind,
       FIXTURE_TENANTS.tailspin,
@@ -186,7 +192,14 @@ describe("buildPostureReport merging inputs", () => {
     ]);
     // Read four hours before the clock: stale after one hour.
     expect(report.tenants.every((tenant) => tenant.stale)).toBe(true);
-    expect(report.tenants.some((tenant) => tenant.tenantId.startsWith("3"))).toBe(false);
+    // A listed tenant no input holds is reported unread, not left out (it follows the listed ones it
+    // was listed after: the list's order).
+    expect(report.tenants[2]).toMatchObject({
+      complete: false,
+      incompleteReason: "no-input",
+      noRestrictedUnit: null,
+      restrictedUnits: { available: false },
+    });
   });
 });
 
@@ -195,5 +208,58 @@ describe("escapeBidi", () => {
     expect(escapeBidi("\u202Egnp.exe")).toBe("\\u202Egnp.exe");
     expect(escapeBidi("a\u2066b\u2069c\u202Ad")).toBe("a\\u2066b\\u2069c\\u202Ad");
     expect(escapeBidi("Zoë 日本 <b>")).toBe("Zoë 日本 <b>");
+  });
+});
+
+describe("buildPostureReport against hostile or stale inputs", () => {
+  it("flags a tenant stale when an old input supplies a section beside a fresh one", () => {
+    const audit = { ...contosoAudit, generatedAt: "2020-01-01T00:00:00.000Z" };
+    // A scan without role holders: its accounts are fresh, the Global Administrators come from the audit.
+    const scan = { ...contosoScan, accounts: [], generatedAt: "2026-12-02T11:00:00.000Z" };
+    const [tenant] = buildPostureReport(
+      [source("scan.json", scan), source("audit.json", audit)],
+      options,
+    ).tenants;
+    expect(tenant?.globalAdministrators.available && tenant.globalAdministrators.source).toBe("audit.json");
+    expect(tenant).toMatchObject({ readAt: "2020-01-01T00:00:00.000Z", stale: true });
+  });
+
+  it("counts finding codes named like Object.prototype members as codes", () => {
+    const warnings = ["constructor", "__proto__", "toString"].map((code) => ({
+      code,
+      severity: "info" as const,
+      message: "m",
+    }));
+    const report = buildPostureReport([source("scan.json", { ...contosoScan, warnings })], options);
+    expect(Object.entries(JSON.parse(JSON.stringify(report.summary.findingsByCode)))).toEqual([
+      ["__proto__", 1],
+      ["constructor", 1],
+      ["toString", 1],
+    ]);
+  });
+
+  it("does not call a cycle tenant complete when its kept report read an incomplete snapshot", () => {
+    const cycle = contosoCycle("2026-12-02T10:00:00.000Z", true);
+    const [result] = cycle.tenants;
+    if (result?.report === undefined) throw new Error("fixture changed");
+    const broken = {
+      ...cycle,
+      tenants: [
+        { ...result, report: { ...result.report, snapshot: { ...result.report.snapshot, complete: false } } },
+      ],
+    };
+    const [tenant] = buildPostureReport([source("cycle.json", broken)], options).tenants;
+    expect(tenant?.complete).toBe(false);
+  });
+
+  it("refuses a cycle result whose kept report is about another tenant", () => {
+    const cycle = contosoCycle("2026-12-02T10:00:00.000Z", true);
+    const [result] = cycle.tenants;
+    if (result?.report === undefined) throw new Error("fixture changed");
+    const swapped = {
+      ...cycle,
+      tenants: [{ ...result, report: { ...result.report, tenantId: FIXTURE_TENANTS.fabrikam } }],
+    };
+    expect(() => source("cycle.json", swapped)).toThrow(/report\.tenantId: .* is not the result's tenant/);
   });
 });

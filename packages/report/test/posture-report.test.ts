@@ -47,7 +47,8 @@ describe("buildPostureReport over the six fixture tenants", () => {
     const contoso = tenant(report, t.contoso);
     expect(contoso.complete).toBe(true);
     expect(contoso.sources).toEqual(["contoso-scan.json", "contoso-audit.json"]);
-    expect(contoso.readAt).toBe("2026-12-02T09:00:00.000Z");
+    // The accounts come from the 08:00 scan: the oldest data shown sets the read time.
+    expect(contoso.readAt).toBe("2026-12-02T08:00:00.000Z");
     expect(contoso.globalAdministrators).toEqual({
       available: true,
       source: "contoso-audit.json",
