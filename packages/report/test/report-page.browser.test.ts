@@ -38,12 +38,31 @@ function withInputs(report: PostureReport, count: number): PostureReport {
   return { ...report, inputs };
 }
 
+/** The report with every complete tenant's Global Administrators not read (a cycle-only input, say). */
+function withoutGlobalAdministrators(report: PostureReport): PostureReport {
+  const tenants = report.tenants.map((tenant) =>
+    tenant.complete
+      ? {
+          ...tenant,
+          globalAdministrators: { available: false as const },
+          fewerThanTwoProtectedGlobalAdministrators: null,
+        }
+      : tenant,
+  );
+  return {
+    ...report,
+    tenants,
+    summary: { ...report.summary, tenantsWithFewerThanTwoProtectedGlobalAdministrators: 0 },
+  };
+}
+
 describe.skipIf(!chromiumAvailable())("report page in Chromium", () => {
   const fixture = postureFixture();
   const pages = new Map<string, string>([
     ["/fixture.html", renderPostureHtml(fixture)],
     ["/fixture-json.html", renderPostureHtml(fixture, { dataEncoding: "json" })],
     ["/many.html", renderPostureHtml(withInputs(syntheticPostureReport(1_000, 20), 2_000))],
+    ["/cannot-tell.html", renderPostureHtml(withoutGlobalAdministrators(fixture))],
   ]);
   let browser: Browser;
   let server: Server;
@@ -292,6 +311,21 @@ describe.skipIf(!chromiumAvailable())("report page in Chromium", () => {
     await page.getByRole("button", { name: "Show all 2,000 inputs" }).click();
     expect(await inputRows.count()).toBe(2_000);
     expect(requests).toHaveLength(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("never lets 'cannot tell' read as 'nothing': unread Global Administrators are named on the row and the card", async () => {
+    const { page, problems } = await open(strict, "/cannot-tell.html");
+    const complete = fixture.tenants.filter((tenant) => tenant.complete);
+    expect(await page.getByTestId("summary-fewer-than-two").textContent()).toBe("0");
+    expect(await page.getByTestId("summary-fewer-than-two-cannot-tell").textContent()).toContain(
+      `${fixture.tenants.length} cannot tell`,
+    );
+    for (const tenant of complete) {
+      const row = page.locator(`tr[data-tenant-id="${tenant.tenantId}"]`);
+      expect(await row.textContent()).toContain("GAs not read");
+    }
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -52,6 +52,9 @@ function attention(tenant) {
   if (tenant.error) score += 6;
   if (tenant.noRestrictedUnit === true) score += 5;
   if (tenant.fewerThanTwoProtectedGlobalAdministrators === true) score += 4;
+  // A complete tenant whose inputs did not read its units or Global Administrators cannot be called fine.
+  if (tenant.complete && tenant.noRestrictedUnit === null) score += 3;
+  if (tenant.complete && tenant.fewerThanTwoProtectedGlobalAdministrators === null) score += 3;
   if (tenant.stale) score += 1;
   return score;
 }
@@ -63,6 +66,10 @@ function attentionReasons(tenant) {
   if (tenant.noRestrictedUnit === true) reasons.push(["bad", "no restricted unit"]);
   if (tenant.fewerThanTwoProtectedGlobalAdministrators === true) reasons.push(["bad", "< 2 GAs protected"]);
   if (!tenant.complete) reasons.push(["unknown", "incomplete read"]);
+  else {
+    if (tenant.noRestrictedUnit === null) reasons.push(["unknown", "units not read"]);
+    if (tenant.fewerThanTwoProtectedGlobalAdministrators === null) reasons.push(["unknown", "GAs not read"]);
+  }
   if (tenant.stale) reasons.push(["stale", "stale read"]);
   return reasons;
 }

@@ -3,13 +3,19 @@
 
 function renderSummary(report) {
   const s = report.summary;
-  const card = (testId, label, value, tone) =>
+  const card = (testId, label, value, tone, note) =>
     el(
       "div",
       { class: `card${tone ? ` card-${tone}` : ""}` },
       el("span", { class: "card-value", "data-testid": testId, text: number.format(value) }),
       el("span", { class: "card-label", text: label }),
+      note ? el("span", { class: "card-note", "data-testid": `${testId}-cannot-tell`, text: note }) : null,
     );
+  // A zero here must not read as "none": tenants whose inputs could not tell are counted beside it.
+  const cannotTell = (flag) => {
+    const count = report.tenants.filter((tenant) => tenant[flag] === null).length;
+    return count > 0 ? `${number.format(count)} cannot tell (incomplete or not read)` : null;
+  };
   byId("summary-cards").append(
     card("summary-tenants-read", "tenants read", s.tenantsRead),
     card("summary-tenants-complete", "complete", s.tenantsComplete, "ok"),
@@ -20,12 +26,14 @@ function renderSummary(report) {
       "tenants with no restricted unit",
       s.tenantsWithoutRestrictedUnit,
       s.tenantsWithoutRestrictedUnit ? "bad" : "",
+      cannotTell("noRestrictedUnit"),
     ),
     card(
       "summary-fewer-than-two",
       "tenants with fewer than two protected Global Administrators",
       s.tenantsWithFewerThanTwoProtectedGlobalAdministrators,
       s.tenantsWithFewerThanTwoProtectedGlobalAdministrators ? "bad" : "",
+      cannotTell("fewerThanTwoProtectedGlobalAdministrators"),
     ),
     el(
       "div",
