@@ -29,4 +29,10 @@ export interface CliIo {
  */
 export interface CommandIo extends CliIo {
   readonly secrets: SecretRedactor;
+  /**
+   * stdout without the redactor, for a rendered report only: every tenant string in it already passed
+   * the run's redactor (`redactReportStrings`), and redacting the rendered page again would rewrite its
+   * inline scripts (a 4-character secret such as "test" occurs in Chart.js), breaking their CSP hashes.
+   */
+  readonly documentStdout: TextSink;
 }

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import {
   buildPostureReport,
+  escapeBidi,
   isReportError,
   type PostureReport,
   parseReportInput,
@@ -82,6 +83,18 @@ function render(report: PostureReport, options: ReportCommandOptions): string {
   }
 }
 
+// C0 and C1 controls (but tab), DEL: a tenant name or a proxy's error text must not drive the terminal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/g;
+
+/** Tenant or remote text made safe to print on a terminal: controls and bidi controls shown escaped. */
+function terminalText(text: string): string {
+  return escapeBidi(text).replace(
+    TERMINAL_CONTROLS,
+    (control) => `\\x${control.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
 /** The exit status of a written report, and the one human line that explains a non-zero one. */
 function verdict(report: PostureReport, options: ReportCommandOptions): { code: number; line?: string } {
   const incomplete = report.tenants.filter(
@@ -89,7 +102,7 @@ function verdict(report: PostureReport, options: ReportCommandOptions): { code: 
       !tenant.complete || (tenant.accountCounts.available && tenant.accountCounts.value.unknown > 0),
   );
   const incompleteLine = `${incomplete.length} tenant(s) incomplete or with undecided accounts (${incomplete
-    .map((tenant) => tenant.displayName ?? tenant.tenantId)
+    .map((tenant) => terminalText(tenant.displayName ?? tenant.tenantId))
     .join(", ")}); see the report.`;
   if (options.failOn !== undefined) {
     const rank = SEVERITIES.indexOf(options.failOn);
@@ -149,7 +162,7 @@ export async function runReportCommand(args: readonly string[], io: CommandIo): 
   if (options.format === "html" && options.out === undefined && io.stdout.isTTY === true) {
     usage("--format html writes a page, not terminal text: give --out <file>, or pipe stdout to a file.");
   }
-  const tenants: TenantListLine[] =
+  let tenants: TenantListLine[] =
     options.tenantsFile === undefined
       ? []
       : parseTenantList(
@@ -163,6 +176,13 @@ export async function runReportCommand(args: readonly string[], io: CommandIo): 
     sources = await readSavedInputs(options.from);
     checkMarkdownTenants(options, sources.flatMap(documentTenantIds));
   } else {
+    // --tenant narrows what is read, not only what is shown: no other customer is signed in to.
+    if (options.only.length > 0) {
+      const listed = new Set(tenants.map((entry) => entry.tenantId));
+      const missing = options.only.filter((id) => !listed.has(id));
+      if (missing.length > 0) usage(`--tenant: ${missing.join(", ")} is not in ${options.tenantsFile}.`);
+      tenants = tenants.filter((entry) => options.only.includes(entry.tenantId));
+    }
     checkMarkdownTenants(
       options,
       tenants.map((entry) => entry.tenantId),
@@ -193,7 +213,7 @@ export async function runReportCommand(args: readonly string[], io: CommandIo): 
     failedTenants = live.failedTenants;
     if (sources.length === 0) {
       for (const failed of failedTenants)
-        io.stderr.write(`${PREFIX}: tenant ${failed.tenantId}: ${failed.error}\n`);
+        io.stderr.write(`${PREFIX}: tenant ${failed.tenantId}: ${terminalText(failed.error)}\n`);
       io.stderr.write(`${PREFIX}: nothing could be read from any tenant; no report written.\n`);
       return 1;
     }

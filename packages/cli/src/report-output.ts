@@ -9,21 +9,21 @@ import { createCliError } from "./cli-error.js";
 import type { CommandIo } from "./cli-io.js";
 
 /**
- * Writes the rendered report to `out` (atomically) or to stdout.
+ * Writes the rendered report (rendered from a redacted model) to `out` (atomically) or to stdout.
  *
  * @example
  * await writeReportOutput(html, "posture.html", io);
  */
 export async function writeReportOutput(text: string, out: string | undefined, io: CommandIo): Promise<void> {
+  // `text` was rendered from a report whose every string passed the run's redactor; redacting the
+  // rendered document again could only damage it (CommandIo.documentStdout).
   if (out === undefined) {
-    io.stdout.write(text);
+    io.documentStdout.write(text);
     return;
   }
-  // The run's redactor guards the streams; a file gets the same treatment before it is written.
-  const redacted = io.secrets.redact(text);
   const temporary = join(dirname(out), `.${basename(out)}.${randomUUID()}.tmp`);
   try {
-    await writeFile(temporary, redacted, { mode: 0o600 });
+    await writeFile(temporary, text, { mode: 0o600 });
     await rename(temporary, out);
   } catch (error) {
     await rm(temporary, { force: true });

@@ -43,6 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     stderr: secrets.wrap(io.stderr),
     env: io.env,
     secrets,
+    documentStdout: io.stdout,
   };
   const [command, ...args] = argv;
   if (command === undefined) {

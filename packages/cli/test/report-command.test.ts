@@ -79,6 +79,17 @@ describe("rotation-exclusion report: refusals before any read (in-process)", () 
     expect(run.stderr).not.toContain("tok-SECRET-one-tenant-9");
   });
 
+  it("--tenant narrows a live read before it starts: a tenant not in the list is exit 2, read by nobody", async () => {
+    const path = await file("two-for-filter.txt", `${A}\n${B}\n`);
+    const missing = "0c0c0c0c-0c0c-4c0c-8c0c-0c0c0c0c0c0c";
+    const run = await report(["--tenants", path, "--tenant", missing, "--format", "json"], {
+      GRAPH_ACCESS_TOKEN: "tok-SECRET-one-tenant-9",
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--tenant: ${missing} is not in ${path}`);
+    expect(run.stdout).toBe("");
+  });
+
   it("refuses Markdown of more than one tenant without --all-tenants, naming both ways out", async () => {
     const path = await file("md.txt", `${A}\n${B}\n`);
     const run = await report(["--tenants", path, "--format", "md"], {
