@@ -11,6 +11,9 @@ import { escapeBidi } from "./visible-text.js";
 const MARKDOWN_SYNTAX = /[\\`*_[\]()<>|!#~&]/g;
 // Line and paragraph breaks (a new line could start a heading, a list or a table row).
 const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085\v\f]/g;
+// GitHub's autolink extension links bare `https://…`, `www.…` and e-mail-like text without any syntax;
+// an escaped colon or dot is the same character to a reader and no link to the renderer.
+const AUTOLINK_STARTS = /(?<=[A-Za-z])(:)(?=\/\/)|(?<=\bwww)(\.)/gi;
 
 /**
  * Escapes text for a Markdown paragraph or table cell: bidi controls shown as escapes, line breaks
@@ -22,5 +25,6 @@ const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085\v\f]/g;
 export function escapeMarkdown(text: string): string {
   return escapeBidi(text)
     .replace(LINE_BREAKS, " ")
-    .replace(MARKDOWN_SYNTAX, (char) => `\\${char}`);
+    .replace(MARKDOWN_SYNTAX, (char) => `\\${char}`)
+    .replace(AUTOLINK_STARTS, (char) => `\\${char}`);
 }

@@ -76,6 +76,15 @@ function rows(csv: string): Record<string, string>[] {
   return parse(csv, { columns: true, record_delimiter: "\r\n" });
 }
 
+describe("csvTextCell", () => {
+  it("neutralises formulas behind leading spaces and in full-width signs, and leaves plain text alone", () => {
+    for (const text of [" =1+1", "  @SUM(A1)", "\uFF1D1+1", "\uFF0BA1", "\tx", "-2+3"]) {
+      expect(csvTextCell(text)).toBe(`'${text}`);
+    }
+    for (const text of ["Contoso", "a=b", "2-1"]) expect(csvTextCell(text)).toBe(text);
+  });
+});
+
 describe("renderPostureCsv", () => {
   it("writes a header and one CRLF-terminated row per account", () => {
     const csv = renderPostureCsv(report([tenant({})]));

@@ -24,7 +24,8 @@ export const CSV_COLUMNS = [
 ] as const;
 
 // A spreadsheet runs a cell starting with these as a formula (CSV injection); a leading `'` makes it text.
-const FORMULA_START = /^[=+\-@\t\r]/;
+// Spreadsheets also read a formula after leading spaces, and from the full-width signs (＝ ＋ － ＠).
+const FORMULA_START = /^[\s]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/;
 
 /** A text cell made safe for a spreadsheet: bidi controls visible, formulas neutralised. */
 export function csvTextCell(text: string): string {

@@ -173,6 +173,15 @@ describe("renderPostureMarkdown", () => {
 });
 
 describe("escapeMarkdown", () => {
+  it("makes no link of bare URLs or www. names where renderers autolink (GitHub, markdown-it linkify)", () => {
+    const linkify = new MarkdownIt({ html: true, linkify: true });
+    for (const text of ["see https://evil.example/x", "http://evil", "go to www.evil.example now"]) {
+      const inline = linkify.parseInline(escapeMarkdown(text), {})[0]?.children ?? [];
+      expect(inline.map((token) => token.type)).not.toContain("link_open");
+      expect(inline.map((token) => token.content).join("")).toBe(text);
+    }
+  });
+
   it("leaves any text as plain text: markdown-it makes only text tokens of it", () => {
     const syntax = fc.constantFrom(..."<>[]()!`*_#|\\&~\n\r =+-@\t:/ah\u202E\u2028".split(""));
     fc.assert(
