@@ -63,17 +63,10 @@ try {
 /** @param {string} file */
 async function screenshots(file) {
   const { chromium } = await import("playwright-core");
+  const { CHROMIUM_PATH, HEADLESS_CHROMIUM_ARGS } = await import("@rotation-exclusion/testing");
   const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: [...HEADLESS_CHROMIUM_ARGS],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

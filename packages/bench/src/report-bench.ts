@@ -28,13 +28,14 @@ import {
   SCAN_DOCUMENT_KIND,
   type ScanDocument,
 } from "@rotation-exclusion/report";
+import { CHROMIUM_PATH, HEADLESS_CHROMIUM_ARGS } from "@rotation-exclusion/testing";
 import { tenantIdOf } from "./synthetic-tenants.js";
 
 const quick = process.argv.includes("--quick");
 const TENANTS = quick ? 200 : 10_000;
 const ACCOUNTS = 20;
 const ROUNDS = quick ? 1 : 5;
-const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = CHROMIUM_PATH;
 const GLOBAL_ADMINISTRATOR = "Global Administrator (active, direct)";
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
@@ -166,15 +167,7 @@ async function timeToInteractive(file: string): Promise<{ ms: number; tenantsSho
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    args: [...HEADLESS_CHROMIUM_ARGS],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

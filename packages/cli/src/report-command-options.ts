@@ -11,6 +11,7 @@ import {
   checkGraphBaseUrl,
   FAIL_ON_SEVERITIES,
   type FailOnSeverity,
+  GRAPH_CONNECTION_FLAGS,
   type LogFormat,
   type LogLevel,
   logOptions,
@@ -91,13 +92,7 @@ export function parseReportCommandOptions(args: readonly string[]): ReportComman
     "allow-incomplete": { type: "boolean" },
     concurrency: { type: "string" },
     deadline: { type: "string" },
-    cloud: { type: "string" },
-    "graph-base-url": { type: "string" },
-    "allow-custom-graph-host": { type: "boolean" },
-    credential: { type: "string" },
-    "log-level": { type: "string" },
-    "log-format": { type: "string" },
-    help: { type: "boolean", short: "h" },
+    ...GRAPH_CONNECTION_FLAGS,
   });
   const text = (name: string) => values[name] as string | undefined;
   const list = (name: string) => (values[name] as string[] | undefined) ?? [];

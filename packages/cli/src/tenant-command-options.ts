@@ -60,6 +60,17 @@ export interface TenantCommandOptions {
   readonly help: boolean;
 }
 
+/** The flags every command that reads Graph shares: cloud, endpoint, credential, logging and help. */
+export const GRAPH_CONNECTION_FLAGS = {
+  cloud: { type: "string" },
+  "graph-base-url": { type: "string" },
+  "allow-custom-graph-host": { type: "boolean" },
+  credential: { type: "string" },
+  "log-level": { type: "string" },
+  "log-format": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 function usage(message: string): never {
   throw createCliError("usage", message);
 }
@@ -175,13 +186,7 @@ export function parseTenantCommandOptions(
   const values = parseCommandFlags(options.command, args, {
     "tenant-id": { type: "string" },
     format: { type: "string" },
-    cloud: { type: "string" },
-    "graph-base-url": { type: "string" },
-    "allow-custom-graph-host": { type: "boolean" },
-    credential: { type: "string" },
-    "log-level": { type: "string" },
-    "log-format": { type: "string" },
-    help: { type: "boolean", short: "h" },
+    ...GRAPH_CONNECTION_FLAGS,
     ...(options.accountFlags ? accountFlags : {}),
     ...(options.failOnFlag === true ? { "fail-on": { type: "string" } } : {}),
   });

@@ -3,10 +3,8 @@
  * are skipped with a warning, unless `REQUIRE_CHROMIUM=1` (CI), where they fail and say how to install it.
  */
 import { existsSync } from "node:fs";
+import { CHROMIUM_PATH, HEADLESS_CHROMIUM_ARGS } from "@rotation-exclusion/testing";
 import { type Browser, chromium } from "playwright-core";
-
-/** Debian's Chromium package. */
-export const CHROMIUM_PATH = "/usr/bin/chromium";
 
 const INSTALL_HINT = "apt-get install -y chromium fonts-dejavu-core";
 
@@ -31,14 +29,6 @@ export async function launchChromium(path = CHROMIUM_PATH): Promise<Browser> {
   return chromium.launch({
     executablePath: path,
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    args: [...HEADLESS_CHROMIUM_ARGS],
   });
 }

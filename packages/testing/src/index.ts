@@ -33,6 +33,7 @@ export {
   reportFixtureTenants,
 } from "./report-fixture-tenants.js";
 export { deterministicGuid } from "./deterministic-guid.js";
+export { CHROMIUM_PATH, HEADLESS_CHROMIUM_ARGS } from "./headless-chromium.js";
 export {
   isManagementRestricted,
   objectKind,
