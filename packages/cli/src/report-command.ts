@@ -4,11 +4,11 @@
  * 3 some tenant incomplete or some account unknown; 4 `--fail-on` met (incomplete tenants count unless
  * `--allow-incomplete`); 2 bad flags or input; 1 nothing could be read at all.
  */
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import {
   buildPostureReport,
   escapeBidi,
+  type FailedTenantRead,
   isReportError,
   type PostureReport,
   parseReportInput,
@@ -28,7 +28,7 @@ import { createCliLogger } from "./cli-logger.js";
 import { cliGenerator } from "./cli-version.js";
 import { REPORT_HELP } from "./help-text.js";
 import { parseReportCommandOptions, type ReportCommandOptions } from "./report-command-options.js";
-import { type FailedTenant, markDeadlineTenants, readTenantsLive } from "./report-live-read.js";
+import { readTenantsLive } from "./report-live-read.js";
 import { writeReportOutput } from "./report-output.js";
 import { parseTenantList, type TenantListLine } from "./tenant-list.js";
 
@@ -53,9 +53,8 @@ async function readSavedInputs(files: readonly string[]): Promise<ReportSource[]
   for (const file of files) {
     const bytes = await readInputFile("--from", file);
     try {
-      const source = parseReportInput(file, bytes);
-      // The digest is of the bytes read here, whatever the parser reports.
-      sources.push({ ...source, sha256: createHash("sha256").update(bytes).digest("hex") });
+      // The parser hashes the bytes it is given: the SHA-256 the page shows is of this file as read.
+      sources.push(parseReportInput(file, bytes));
     } catch (error) {
       if (isReportError(error)) usage(`--from: ${file}: ${error.message.replace(`${file}: `, "")}`);
       throw error;
@@ -170,7 +169,7 @@ export async function runReportCommand(args: readonly string[], io: CommandIo): 
           (await readInputFile("--tenants", options.tenantsFile)).toString("utf8"),
         );
   let sources: ReportSource[];
-  let failedTenants: readonly FailedTenant[] = [];
+  let failedTenants: readonly FailedTenantRead[] = [];
   if (options.from.length > 0) {
     // With --from, --tenants only names and orders tenants: nothing is read live.
     sources = await readSavedInputs(options.from);
@@ -225,7 +224,6 @@ export async function runReportCommand(args: readonly string[], io: CommandIo): 
     tenants: tenants.map(({ tenantId, displayName, cloud }) => ({ tenantId, displayName, cloud })),
     failedTenants,
   });
-  report = markDeadlineTenants(report, failedTenants);
   if (options.only.length > 0) {
     const present = new Set(report.tenants.map((tenant) => tenant.tenantId));
     const missing = options.only.filter((id) => !present.has(id));

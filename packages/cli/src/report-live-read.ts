@@ -8,7 +8,7 @@
 
 import { boundedMap } from "@rotation-exclusion/core/internal";
 import type { GraphCloud } from "@rotation-exclusion/graph-adapter";
-import type { PostureReport, ReportSource } from "@rotation-exclusion/report";
+import type { FailedTenantRead, ReportSource } from "@rotation-exclusion/report";
 import type { Logger } from "pino";
 import type { CommandIo } from "./cli-io.js";
 import { cliGenerator } from "./cli-version.js";
@@ -19,16 +19,10 @@ import { createTenantGuard, nameUsers } from "./tenant-guard.js";
 import type { TenantListLine } from "./tenant-list.js";
 import { scanTenant } from "./tenant-scan.js";
 
-/** A tenant that produced no document, and why (already redacted). */
-export interface FailedTenant {
-  readonly tenantId: string;
-  readonly error: string;
-}
-
 /** What the live read produced: two documents (scan, audit) per tenant read, and the failures. */
 export interface LiveRead {
   readonly sources: readonly ReportSource[];
-  readonly failedTenants: readonly FailedTenant[];
+  readonly failedTenants: readonly FailedTenantRead[];
 }
 
 /** What the live read needs besides the tenants and flags. */
@@ -46,33 +40,7 @@ export function otherCloudMessage(cloud: GraphCloud): string {
 const DEADLINE = Symbol("deadline");
 
 /** How a tenant the deadline cut short is described (its failure message starts with it). */
-export const DEADLINE_PREFIX = "deadline:";
-
-/**
- * The report with the tenants the deadline cut short marked as incomplete for reason `deadline` (the
- * report model lists every failed tenant as `read-failed`; a deadline is worth telling apart, since
- * running again with a longer `--deadline` is the fix).
- *
- * @example
- * report = markDeadlineTenants(buildPostureReport(sources, { failedTenants, ... }), failedTenants);
- */
-export function markDeadlineTenants(
-  report: PostureReport,
-  failedTenants: readonly FailedTenant[],
-): PostureReport {
-  const cut = new Set(
-    failedTenants
-      .filter((failed) => failed.error.startsWith(DEADLINE_PREFIX))
-      .map((failed) => failed.tenantId),
-  );
-  if (cut.size === 0) return report;
-  return {
-    ...report,
-    tenants: report.tenants.map((tenant) =>
-      cut.has(tenant.tenantId) ? { ...tenant, incompleteReason: "deadline" } : tenant,
-    ),
-  };
-}
+const DEADLINE_PREFIX = "deadline:";
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -90,14 +58,15 @@ export async function readTenantsLive(
   options: ReportCommandOptions,
   { io, logger, warn }: LiveReadContext,
 ): Promise<LiveRead> {
-  const results = new Map<string, ReportSource[] | FailedTenant>();
+  const results = new Map<string, ReportSource[] | FailedTenantRead>();
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(DEADLINE), options.deadlineMs);
   const deadlineReached = new Promise<typeof DEADLINE>((resolve) =>
     deadline.signal.addEventListener("abort", () => resolve(DEADLINE), { once: true }),
   );
-  const fail = (tenantId: string, error: string): void => {
-    results.set(tenantId, { tenantId, error: io.secrets.redact(error) });
+  // A deadline is told apart from other failures (`reason: "deadline"`): a longer --deadline fixes it.
+  const fail = (tenantId: string, error: string, reason?: "deadline"): void => {
+    results.set(tenantId, { tenantId, error: io.secrets.redact(error), ...(reason ? { reason } : {}) });
   };
 
   // The tenant's two documents, or its failure message; it records nothing itself, so a read the
@@ -155,7 +124,7 @@ export async function readTenantsLive(
       toRead,
       async (entry) => {
         if (deadline.signal.aborted) {
-          fail(entry.tenantId, deadlineMessage);
+          fail(entry.tenantId, deadlineMessage, "deadline");
           return;
         }
         try {
@@ -163,11 +132,12 @@ export async function readTenantsLive(
           // A read the deadline gave up on may still fail later: that failure is not unhandled.
           reading.catch(() => {});
           const outcome = await Promise.race([reading, deadlineReached]);
-          if (outcome === DEADLINE) fail(entry.tenantId, deadlineMessage);
+          if (outcome === DEADLINE) fail(entry.tenantId, deadlineMessage, "deadline");
           else if (typeof outcome === "string") fail(entry.tenantId, outcome);
           else results.set(entry.tenantId, outcome);
         } catch (error) {
-          fail(entry.tenantId, deadline.signal.aborted ? deadlineMessage : messageOf(error));
+          if (deadline.signal.aborted) fail(entry.tenantId, deadlineMessage, "deadline");
+          else fail(entry.tenantId, messageOf(error));
         }
       },
       { concurrency: options.concurrency },
@@ -176,7 +146,7 @@ export async function readTenantsLive(
     clearTimeout(timer);
   }
   const sources: ReportSource[] = [];
-  const failedTenants: FailedTenant[] = [];
+  const failedTenants: FailedTenantRead[] = [];
   for (const entry of tenants) {
     const result = results.get(entry.tenantId);
     if (Array.isArray(result)) sources.push(...result);

@@ -27,6 +27,20 @@ export interface TenantListEntry {
   readonly cloud: string | null;
 }
 
+/** A tenant whose read failed outright: what failed (redacted), and the reason code to show. */
+export interface FailedTenantRead {
+  readonly tenantId: string;
+  readonly error: string;
+  /** The tenant's `incompleteReason` (`deadline`, say). Default `read-failed`. */
+  readonly reason?: string;
+}
+
+/** Why a tenant was not read: its error and reason code. */
+interface ReadFailure {
+  readonly error: string;
+  readonly reason: string;
+}
+
 /** Options of {@link buildPostureReport}. */
 export interface BuildPostureReportOptions {
   /** The version written as `generator.version`. */
@@ -43,7 +57,7 @@ export interface BuildPostureReportOptions {
    */
   readonly tenants?: readonly TenantListEntry[];
   /** Tenants whose live read failed outright: listed as incomplete with the (redacted) error. */
-  readonly failedTenants?: readonly { readonly tenantId: string; readonly error: string }[];
+  readonly failedTenants?: readonly FailedTenantRead[];
 }
 
 const DEFAULTS = {
@@ -154,7 +168,7 @@ function tenantPosture(
   tenantId: string,
   contributions: readonly TenantContribution[],
   listed: TenantListEntry | undefined,
-  failure: string | null,
+  failure: ReadFailure | null,
   now: number,
   staleAfterHours: number,
 ): TenantPosture {
@@ -163,7 +177,9 @@ function tenantPosture(
   const used: TenantContribution[] = [];
   const incomplete = contributions.find((c) => !c.complete);
   const complete = failure === null && incomplete === undefined && contributions.length > 0;
-  const errors = [failure, ...contributions.map((c) => c.error)].filter((e): e is string => e !== null);
+  const errors = [failure?.error ?? null, ...contributions.map((c) => c.error)].filter(
+    (e): e is string => e !== null,
+  );
   const globalAdministrators = newestSection(contributions, (c) => c.globalAdministrators, used);
   const gaPaths = globalAdministrators.available ? globalAdministrators.value.paths : undefined;
   // Global Administrator flags come from whichever input read the role holders, audit or scan.
@@ -205,9 +221,7 @@ function tenantPosture(
     readAt: readAtMs === null ? null : new Date(readAtMs).toISOString(),
     stale: readAtMs === null || now - readAtMs > staleAfterHours * HOUR_MS,
     complete,
-    incompleteReason: complete
-      ? null
-      : (incomplete?.incompleteReason ?? (failure !== null ? "read-failed" : null)),
+    incompleteReason: complete ? null : (incomplete?.incompleteReason ?? failure?.reason ?? null),
     error: errors.length > 0 ? errors.join("; ") : null,
     sources: [...new Set(contributions.map((c) => c.source))],
     restrictedUnits,
@@ -242,25 +256,27 @@ export function buildPostureReport(
   for (const contribution of contributions) {
     byTenant.set(contribution.tenantId, [...(byTenant.get(contribution.tenantId) ?? []), contribution]);
   }
-  const failures = new Map<string, string>();
+  const failures = new Map<string, ReadFailure>();
   for (const failed of failedTenants) {
     const id = failed.tenantId.toLowerCase();
     const error = failed.error.slice(0, MAX_STRING_LENGTH);
-    failures.set(id, failures.has(id) ? `${failures.get(id)}; ${error}` : error);
+    const known = failures.get(id);
+    failures.set(id, {
+      error: known === undefined ? error : `${known.error}; ${error}`,
+      reason: known?.reason ?? failed.reason?.slice(0, MAX_STRING_LENGTH) ?? "read-failed",
+    });
     if (!byTenant.has(id)) byTenant.set(id, []);
   }
   const listed = new Map(list.map((entry, index) => [entry.tenantId.toLowerCase(), { entry, index }]));
   // A listed tenant no input holds is a customer the report did not read: incomplete, never left out.
-  const unread = [...listed.keys()].filter((id) => !byTenant.has(id));
-  for (const id of unread) byTenant.set(id, []);
-  const tenants = [...byTenant.entries()].map(([id, parts]) => {
-    if (parts.length > 0 || failures.has(id)) {
-      return tenantPosture(id, parts, listed.get(id)?.entry, failures.get(id) ?? null, now, staleAfterHours);
-    }
-    const missing = "no input holds this tenant of the tenant list";
-    const posture = tenantPosture(id, parts, listed.get(id)?.entry, missing, now, staleAfterHours);
-    return { ...posture, incompleteReason: "no-input" };
-  });
+  for (const id of listed.keys()) {
+    if (byTenant.has(id)) continue;
+    byTenant.set(id, []);
+    failures.set(id, { error: "no input holds this tenant of the tenant list", reason: "no-input" });
+  }
+  const tenants = [...byTenant.entries()].map(([id, parts]) =>
+    tenantPosture(id, parts, listed.get(id)?.entry, failures.get(id) ?? null, now, staleAfterHours),
+  );
   // Tenant-list order first, then the others by display name, then id.
   const rank = (tenant: TenantPosture) => listed.get(tenant.tenantId)?.index ?? Number.POSITIVE_INFINITY;
   tenants.sort(

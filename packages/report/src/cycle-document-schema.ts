@@ -6,19 +6,15 @@ import { FINDING_CODES, REASON_CODES } from "@rotation-exclusion/core";
 import { z } from "zod";
 import { boundedText, guid, isoTime, severity } from "./document-fields.js";
 
-const UNKNOWN_REASON_CODES = [
-  "throttled",
-  "permission-missing",
-  "not-found",
-  "snapshot-incomplete",
-  "bad-response",
-  "directory-unavailable",
-  "authentication-failed",
-  "aborted",
-] as const;
-
 const count = z.number().int().nonnegative();
 const reasonCode = z.enum(REASON_CODES);
+// Core's UnknownReasonCode: every reason code but those of a decided verdict.
+const unknownReasonCode = reasonCode.exclude([
+  "restricted-flag",
+  "unit-member",
+  "rotation-denied-by-unit",
+  "not-restricted",
+]);
 
 const evidenceSchema = z
   .discriminatedUnion("kind", [
@@ -57,7 +53,7 @@ const verdictSchema = z
       reasonCode: z.enum(["restricted-flag", "unit-member", "rotation-denied-by-unit"]),
     }),
     z.object({ ...verdictBase, status: z.literal("not-protected"), reasonCode: z.literal("not-restricted") }),
-    z.object({ ...verdictBase, status: z.literal("unknown"), reasonCode: z.enum(UNKNOWN_REASON_CODES) }),
+    z.object({ ...verdictBase, status: z.literal("unknown"), reasonCode: unknownReasonCode }),
   ])
   .meta({
     id: "Verdict",
@@ -128,7 +124,7 @@ const exclusionReportSchema = z.object({
     restrictedUnitCount: count,
     findings: z.array(findingSchema),
     incompleteStreak: count,
-    incompleteReason: z.enum(UNKNOWN_REASON_CODES).optional(),
+    incompleteReason: unknownReasonCode.optional(),
   }),
   excluded: z.array(outcomeSchema),
   alreadyExcluded: z.array(outcomeSchema),
@@ -169,7 +165,7 @@ const tenantResultSchema = z.object({
   status: z.enum(["done", "partial", "failed", "deferred"]),
   stoppedBy: z.enum(["cycle-deadline", "tenant-deadline", "aborted"]).optional(),
   snapshotComplete: z.boolean().optional(),
-  incompleteReason: z.enum(UNKNOWN_REASON_CODES).optional(),
+  incompleteReason: unknownReasonCode.optional(),
   incompleteStreak: count.optional(),
   unsettled: boundedText.optional(),
   error: z.object({ name: boundedText, message: boundedText, code: boundedText.exactOptional() }).optional(),

@@ -1,6 +1,7 @@
 export {
   type BuildPostureReportOptions,
   buildPostureReport,
+  type FailedTenantRead,
   type TenantListEntry,
 } from "./build-posture-report.js";
 export {

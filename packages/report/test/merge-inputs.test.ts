@@ -263,3 +263,30 @@ describe("buildPostureReport against hostile or stale inputs", () => {
     expect(() => source("cycle.json", swapped)).toThrow(/report\.tenantId: .* is not the result's tenant/);
   });
 });
+
+describe("buildPostureReport with failed reads", () => {
+  it("lists a failed tenant incomplete with its reason (default read-failed) and its error", () => {
+    const cut = "8b1c2d3e-4f50-4a6b-9c7d-0e1f2a3b4c5d";
+    const refused = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9";
+    const report = buildPostureReport([], {
+      ...options,
+      failedTenants: [
+        {
+          tenantId: cut,
+          error: "deadline: the read did not finish within --deadline 300 s",
+          reason: "deadline",
+        },
+        { tenantId: refused, error: "Could not sign in" },
+      ],
+    });
+    const byId = new Map(report.tenants.map((tenant) => [tenant.tenantId, tenant]));
+    expect(byId.get(cut)).toMatchObject({ complete: false, incompleteReason: "deadline" });
+    expect(byId.get(refused)).toMatchObject({
+      complete: false,
+      incompleteReason: "read-failed",
+      error: "Could not sign in",
+      restrictedUnits: { available: false },
+    });
+    expect(report.summary.tenantsIncomplete).toBe(2);
+  });
+});
